@@ -1,0 +1,6 @@
+"""`python -m deskclerk` runs the command line."""
+
+from deskclerk.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""What every command shares: opening the database, reporting errors, reading times."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `message` on stderr and return the Exit to raise."""
+    typer.echo(f"deskclerk: {message}", err=True)
+    return typer.Exit(code)
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn errors a user can cause into a message on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from deskclerk.errors import DeskError
+
+        try:
+            return func(*args, **kwargs)
+        except DeskError as exc:
+            raise fail(exc.message) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise fail(f"cannot use{where}: {exc.strerror or exc}") from None
+
+    return wrapper
+
+
+def db_option(ctx: typer.Context) -> str | None:
+    """The --db given before the command (`deskclerk --db F call add …`)."""
+    obj: Any = ctx.find_root().obj or {}
+    return obj.get("db")
+
+
+def context(ctx: typer.Context) -> Context:
+    """Open (and migrate) the database the command should use."""
+    from deskclerk.services.context import open_context
+
+    return open_context(db_option(ctx))
+
+
+def when(ctx: Context, text: str | None, label: str) -> datetime | None:
+    """A --since/--until/--at value in the site's time zone, or None if not given."""
+    if text is None:
+        return None
+    from deskclerk.timeparse import parse_when
+
+    return parse_when(text, ctx.tz, ctx.now(), label)
+
+
+def clerk_name(given: str | None) -> str:
+    """The clerk a command acts as: --clerk, else $DESKCLERK_CLERK, else the login name."""
+    import getpass
+    import os
+
+    from deskclerk.cleaning import clean_name
+
+    name = given or os.environ.get("DESKCLERK_CLERK") or getpass.getuser()
+    return clean_name(name, "clerk's name")
+
+
+def open_desk(db: str | None) -> None:
+    """Open the full-screen desk (imports Textual only now)."""
+    try:
+        from deskclerk.tui.app import run_desk
+    except ImportError:  # pragma: no cover - while the desk is being built
+        raise fail("The desk is not built yet; use the commands (deskclerk --help).") from None
+    run_desk(db)

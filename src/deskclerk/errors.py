@@ -1,0 +1,32 @@
+"""Errors a clerk can cause, worded for the clerk; a traceback is a bug."""
+
+
+class DeskError(Exception):
+    """Something the user can fix; its message is shown as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DeskError):
+    """A field is missing, too long or not in the expected form."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(DeskError):
+    """The record, unit or person named does not exist."""
+
+
+class Conflict(DeskError):
+    """The action does not fit the record's present state (e.g. signing out twice)."""
+
+
+class StorageError(DeskError):
+    """The database refused the save (disk full, file gone, newer schema)."""

@@ -1,0 +1,86 @@
+"""Reading the dates and times a clerk types, in the site's time zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from deskclerk.errors import InvalidInput
+
+_FORMS = "YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM (today), 'today', 'yesterday' or '-2h' / '-3d'"
+_RELATIVE = re.compile(r"^-(\d+)\s*([mhd])$")
+
+
+def parse_date(text: str, label: str = "date") -> date:
+    """A calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"The {label} {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.",
+            field=label,
+        ) from None
+
+
+def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> datetime:
+    """An instant typed in local time; returns aware UTC.
+
+    Accepts YYYY-MM-DD (midnight), YYYY-MM-DD HH:MM[:SS], YYYY-MM-DDTHH:MM with an
+    offset, HH:MM (today), today, yesterday, and -30m / -2h / -3d (before now).
+    """
+    raw = text
+    text = text.strip().lower()
+    local_now = now.astimezone(tz)
+    if text in ("now", ""):
+        if text == "":
+            raise InvalidInput(f"The {label} is empty: write {_FORMS}.", field=label)
+        return now.astimezone(UTC)
+    if text in ("today", "yesterday"):
+        day = local_now.date() - timedelta(days=1 if text == "yesterday" else 0)
+        return datetime.combine(day, time(0), tz).astimezone(UTC)
+    m = _RELATIVE.match(text)
+    if m:
+        amount, unit = int(m.group(1)), m.group(2)
+        delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
+            unit, timedelta(days=amount)
+        )
+        return (now - delta).astimezone(UTC)
+    if re.fullmatch(r"\d{1,2}:\d{2}", text):
+        try:
+            hh, mm = (int(p) for p in text.split(":"))
+            return datetime.combine(local_now.date(), time(hh, mm), tz).astimezone(UTC)
+        except ValueError:
+            pass
+    else:
+        try:
+            parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=tz)
+            return parsed.astimezone(UTC)
+    raise InvalidInput(f"The {label} {raw!r} is not a time: write {_FORMS}.", field=label)
+
+
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local calendar day starts and ends."""
+    start = datetime.combine(day, time(0), tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def month_bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local month (YYYY-MM) starts and ends."""
+    try:
+        year, mon = (int(p) for p in month.strip().split("-"))
+        start = date(year, mon, 1)
+    except ValueError:
+        raise InvalidInput(
+            f"The month {month!r} is not a month: write YYYY-MM, e.g. 2026-11."
+        ) from None
+    end = date(year + (mon == 12), mon % 12 + 1, 1)
+    return (
+        datetime.combine(start, time(0), tz).astimezone(UTC),
+        datetime.combine(end, time(0), tz).astimezone(UTC),
+    )
