@@ -1,0 +1,1 @@
+"""Pure renderers: handover sheet, slips, statistics, exports."""

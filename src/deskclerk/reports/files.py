@@ -1,0 +1,60 @@
+"""Writing report and export files: private (0600), whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from deskclerk.errors import DeskError
+
+
+def _explain(path: Path, exc: OSError) -> DeskError:
+    reason = (exc.strerror or str(exc)).lower()
+    return DeskError(f"cannot write {path}: {reason}")
+
+
+@contextmanager
+def atomic_file(path: Path | str, mode: str = "wb", **open_kwargs: object) -> Iterator[IO]:  # type: ignore[type-arg]
+    """Open a temporary file beside `path`; on success fsync it and move it into place.
+
+    The file is created 0600.  On any error the temporary file is removed and the
+    target is left as it was, so a failure never leaves half a file.
+    """
+    path = Path(path).expanduser()
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise DeskError(f"cannot write {path}: the folder {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise _explain(path, exc) from None
+    tmp = Path(tmp_name)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, mode, **open_kwargs) as handle:  # type: ignore[call-overload]
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _explain(path, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path` whole, 0600."""
+    with atomic_file(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def atomic_write_text(path: Path | str, text: str) -> Path:
+    """Write `text` (UTF-8) to `path` whole, 0600."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
