@@ -330,6 +330,7 @@ class HandoverItem(SQLModel, table=True):
     carried: int = 0  # how many earlier sheets it stood on
     acknowledged_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
     query: str = Field(default="")
+    attention: str = Field(default="", max_length=20)  # overdue, near deadline, high
     digest: str = Field(default="", max_length=64)  # the listed record's content at signing
 
 

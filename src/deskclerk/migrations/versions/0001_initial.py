@@ -306,6 +306,7 @@ def upgrade() -> None:
         sa.Column("carried", sa.Integer(), nullable=False),
         sa.Column("acknowledged_at", sa.DateTime(), nullable=True),
         sa.Column("query", sa.String(), nullable=False),
+        sa.Column("attention", sa.String(length=20), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["handover_id"],
