@@ -120,3 +120,17 @@ def verify_chain(session: Session, batch: int = 10_000) -> list[str]:
             prev = row.hash
             assert row.id is not None
             last_id = row.id
+
+
+def changes_since(session: Session, after_id: int | None) -> tuple[int, frozenset[str]]:
+    """The newest history id and the kinds of entity changed after `after_id`.
+
+    Every save appends to the history, so a desk polls this (a primary-key
+    lookup) to notice what another desk saved without re-reading its lists.
+    `after_id=None` only reads the newest id (the desk's starting mark).
+    """
+    newest = session.exec(select(Audit.id).order_by(col(Audit.id).desc()).limit(1)).first() or 0
+    if after_id is None or newest <= after_id:
+        return newest, frozenset()
+    kinds = session.exec(select(Audit.entity).where(col(Audit.id) > after_id).distinct()).all()
+    return newest, frozenset(kinds)
