@@ -127,6 +127,11 @@ def clean_unit_code(value: str | None, label: str = "unit", *, required: bool = 
     return text.upper()
 
 
+def is_unit_code(text: str) -> bool:
+    """True if `text` has the form of a unit number (it may still be unknown)."""
+    return _UNIT_OK.match(text) is not None
+
+
 def cjk_spaced(value: str) -> str:
     """Put a space around each CJK character so a search index sees each as a word.
 

@@ -84,3 +84,26 @@ def month_bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
         datetime.combine(start, time(0), tz).astimezone(UTC),
         datetime.combine(end, time(0), tz).astimezone(UTC),
     )
+
+
+def as_instant(value: datetime | str, tz: tzinfo, now: datetime, label: str = "time") -> datetime:
+    """A time handed to a service: typed text (as parse_when), or a datetime
+    (a naive one is taken as the site's local time); returns aware UTC."""
+    if isinstance(value, str):
+        return parse_when(value, tz, now, label)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def not_in_future(at: datetime, now: datetime, label: str = "time") -> datetime:
+    """`at`, unless it lies in the future (beyond a few minutes of clock drift)."""
+    if at > now + FUTURE_SLACK:
+        raise InvalidInput(
+            f"The {label} is in the future; a record says when something happened.",
+            field=label,
+        )
+    return at

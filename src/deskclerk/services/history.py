@@ -71,6 +71,9 @@ def record(
     )
     entry.hash = entry_hash(prev, entry)
     session.add(entry)
+    # Written now, not at commit: the next entry of the same transaction must
+    # read this one as the last link (the session does not autoflush).
+    session.flush()
     return entry
 
 

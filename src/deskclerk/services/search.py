@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from deskclerk.cleaning import cjk_spaced, phone_digits, strip_controls
 
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
 REGISTERS = ("call", "visit", "order", "note", "resident")
+_NEVER = datetime.min.replace(tzinfo=UTC)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PHONE_LIKE = re.compile(r"\+?[0-9][0-9 \-()]{5,}")
 
@@ -115,10 +120,66 @@ _SOURCES: dict[str, str] = {
 }
 
 
+_SOURCE_ALIAS = {"call": "c", "visit": "v", "order": "o", "note": "n", "resident": "r"}
+
+
 def body_from_row(row: Sequence[object]) -> str:
     """Index text from a `_SOURCES` row: every column but the id; the last is a phone."""
     *parts, phone = [("" if v is None else str(v)) for v in row[1:]]
     return index_body(*parts, phones=[phone])
+
+
+def call_body(
+    caller: str, matter: str, category: str, passed_to: str, unit_code: str | None, phone: str
+) -> str:
+    """The index text of a call: the columns of `_SOURCES["call"]`, in that order."""
+    return body_from_row((None, caller, matter, category, passed_to, unit_code, phone))
+
+
+def visit_body(
+    visitor: str,
+    host: str,
+    purpose: str,
+    badge: str,
+    plate: str,
+    unit_code: str | None,
+    phone: str,
+) -> str:
+    """The index text of a visit: the columns of `_SOURCES["visit"]`, in that order."""
+    return body_from_row((None, visitor, host, purpose, badge, plate, unit_code, phone))
+
+
+def order_body(
+    number: str, description: str, category: str, technician: str, unit_code: str | None
+) -> str:
+    """The index text of a work order: the columns of `_SOURCES["order"]`, in that order."""
+    return body_from_row((None, number, description, category, technician, unit_code, ""))
+
+
+def note_body(text: str, clerk: str, unit_code: str | None) -> str:
+    """The index text of a handover note: the columns of `_SOURCES["note"]`, in that order."""
+    return body_from_row((None, text, clerk, unit_code, ""))
+
+
+def resident_body(name: str, unit_code: str, phone: str) -> str:
+    """The index text of a resident: the columns of `_SOURCES["resident"]`, in that order."""
+    return body_from_row((None, name, unit_code, phone))
+
+
+def source_body(conn: Connection | sa.orm.Session, kind: str, record_id: int) -> str | None:
+    """The index text of one record read back from its register (as a rebuild makes it)."""
+    alias = _SOURCE_ALIAS[kind]
+    row = conn.execute(
+        sa.text(f"{_SOURCES[kind]} WHERE {alias}.id = :id"), {"id": record_id}
+    ).first()
+    return None if row is None else body_from_row(row)
+
+
+def reindex(conn: Connection | sa.orm.Session, kind: str, record_id: int) -> None:
+    """Index one record again from its stored columns (after an amendment)."""
+    body = source_body(conn, kind, record_id)
+    if body is not None:
+        index_record(conn, kind, record_id, body)
 
 
 def rebuild_index(conn: Connection, kinds: Sequence[str] = REGISTERS, batch: int = 20_000) -> int:
@@ -146,3 +207,98 @@ class SearchHit:
     unit: str
     title: str
     detail: str
+
+
+# --- searching ------------------------------------------------------------------
+
+
+def _first_line(text: str, width: int = 120) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _hits(conn: Connection | sa.orm.Session, kind: str, ids: list[int]) -> list[SearchHit]:
+    from deskclerk.services.tables import CALL, NOTE, ORDER, RESIDENT, UNIT, VISIT
+
+    u = UNIT
+    hits: list[SearchHit] = []
+    if kind == "call":
+        c = CALL
+        rows = conn.execute(
+            sa.select(c.c.id, c.c.received_at, u.c.code, c.c.caller, c.c.category, c.c.matter)
+            .select_from(c)
+            .outerjoin(u, u.c.id == c.c.unit_id)
+            .where(c.c.id.in_(ids), c.c.voided_at.is_(None))
+        )
+        for r in rows:
+            hits.append(
+                SearchHit("call", r[0], r[1], r[2] or "", r[3], f"[{r[4]}] {_first_line(r[5])}")
+            )
+    elif kind == "visit":
+        v = VISIT
+        rows = conn.execute(
+            sa.select(v.c.id, v.c.time_in, u.c.code, v.c.visitor, v.c.host, v.c.purpose)
+            .select_from(v)
+            .outerjoin(u, u.c.id == v.c.unit_id)
+            .where(v.c.id.in_(ids), v.c.voided_at.is_(None))
+        )
+        for r in rows:
+            detail = " · ".join(p for p in (r[4], r[5]) if p)
+            hits.append(SearchHit("visit", r[0], r[1], r[2] or "", r[3], detail))
+    elif kind == "order":
+        o = ORDER
+        rows = conn.execute(
+            sa.select(o.c.id, o.c.logged_at, u.c.code, o.c.number, o.c.state, o.c.description)
+            .select_from(o)
+            .outerjoin(u, u.c.id == o.c.unit_id)
+            .where(o.c.id.in_(ids), o.c.voided_at.is_(None))
+        )
+        for r in rows:
+            hits.append(
+                SearchHit("order", r[0], r[1], r[2] or "", r[3], f"[{r[4]}] {_first_line(r[5])}")
+            )
+    elif kind == "note":
+        n = NOTE
+        rows = conn.execute(
+            sa.select(n.c.id, n.c.written_at, u.c.code, n.c.text, n.c.clerk)
+            .select_from(n)
+            .outerjoin(u, u.c.id == n.c.unit_id)
+            .where(n.c.id.in_(ids), n.c.voided_at.is_(None))
+        )
+        for r in rows:
+            hits.append(SearchHit("note", r[0], r[1], r[2] or "", _first_line(r[3], 80), r[4]))
+    elif kind == "resident":
+        res = RESIDENT
+        rows = conn.execute(
+            sa.select(res.c.id, res.c.created_at, u.c.code, res.c.name, res.c.phone)
+            .select_from(res)
+            .join(u, u.c.id == res.c.unit_id)
+            .where(res.c.id.in_(ids), res.c.active.is_(True))
+        )
+        for r in rows:
+            hits.append(SearchHit("resident", r[0], r[1], r[2] or "", r[3], r[4]))
+    return hits
+
+
+def search(
+    ctx: Context, text: str, limit: int = 50, kinds: Sequence[str] = REGISTERS
+) -> list[SearchHit]:
+    """Records of every register matching `text`, newest first.
+
+    Finds a unit code (3-1203), a full phone number or its last 4 digits, a
+    2-character Chinese name inside a longer one, and English words by their
+    beginning.  Voided records are left out.
+    """
+    from deskclerk.db import session_scope
+
+    if not strip_controls(text or "").strip():
+        return []
+    limit = max(1, min(int(limit), 500))
+    hits: list[SearchHit] = []
+    with session_scope(ctx.engine) as s:
+        for kind in kinds:
+            ids = matching_ids(s, kind, text, limit)
+            if ids:
+                hits.extend(_hits(s, kind, ids))
+    hits.sort(key=lambda h: (h.at or _NEVER, h.id), reverse=True)
+    return hits[:limit]
