@@ -1,0 +1,326 @@
+"""Shift handover: the sheet builds itself, the outgoing clerk signs, the incoming acknowledges.
+
+The API the desk and the CLI use:
+
+    start_handover(ctx, *, clerk, shift_id=None) -> SheetPublic   # build (or rebuild) the draft
+    add_remark(ctx, handover_id, text, *, clerk) -> SheetPublic
+    sign(ctx, handover_id, *, clerk, pin=None) -> SheetPublic     # outgoing clerk
+    acknowledge(ctx, handover_id, *, clerk, pin=None, items=None, queries=None) -> SheetPublic
+    pending(ctx) -> list[HandoverSummary]                         # signed, not acknowledged
+    sheet(ctx, handover_id) / last_sheet(ctx) / sheet_for_shift(ctx, shift_id)
+    sheet_for_date(ctx, day) / sheets_for_date(ctx, day)
+    verify_fingerprints(ctx) -> list[str]                         # for `deskclerk check`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from deskclerk.cleaning import TEXT_MAX, clean_name, clean_text
+from deskclerk.db import session_scope
+from deskclerk.errors import Conflict, InvalidInput, NotFound
+from deskclerk.models import Handover, HandoverItem, Shift
+from deskclerk.services import handover_fingerprint as fp
+from deskclerk.services import history
+from deskclerk.services.context import Context
+from deskclerk.services.directory import check_pin
+from deskclerk.services.handover_check import verify_fingerprints
+from deskclerk.services.handover_sheet import (
+    collect,
+)
+from deskclerk.services.handover_view import (
+    HandoverSummary,
+    SheetItem,
+    SheetPublic,
+    get_handover,
+    items_of,
+    last_sheet,
+    local_stamp,
+    pattern_name,
+    pending,
+    public_sheet,
+    sheet,
+    sheet_for_date,
+    sheet_for_shift,
+    sheets_for_date,
+    shift_label,
+)
+
+__all__ = [
+    "HandoverSummary",
+    "SheetItem",
+    "SheetPublic",
+    "acknowledge",
+    "add_remark",
+    "last_sheet",
+    "pattern_name",
+    "pending",
+    "sheet",
+    "sheet_for_date",
+    "sheet_for_shift",
+    "sheets_for_date",
+    "shift_label",
+    "sign",
+    "start_handover",
+    "verify_fingerprints",
+]
+
+
+def _current_shift(session: Session, clerk: str) -> Shift | None:
+    open_shifts = col(Shift.ended_at).is_(None)
+    mine = session.exec(
+        select(Shift)
+        .where(open_shifts, Shift.clerk == clerk)
+        .order_by(col(Shift.started_at).desc())
+        .limit(1)
+    ).first()
+    if mine is not None:
+        return mine
+    return session.exec(
+        select(Shift).where(open_shifts).order_by(col(Shift.started_at).desc()).limit(1)
+    ).first()
+
+
+def _previous_signed(session: Session, before_id: int | None) -> Handover | None:
+    query = select(Handover).where(col(Handover.signed_at).is_not(None))
+    if before_id is not None:
+        query = query.where(col(Handover.id) != before_id)
+    return session.exec(
+        query.order_by(col(Handover.signed_at).desc(), col(Handover.id).desc()).limit(1)
+    ).first()
+
+
+def _fill(ctx: Context, s: Session, h: Handover) -> None:
+    """(Re)build the draft's items from the live records; remarks stay."""
+    assert h.id is not None
+    now = ctx.now()
+    previous = _previous_signed(s, h.id)
+    if previous is not None and previous.signed_at is not None:
+        notes_since = previous.signed_at
+    else:
+        shift = s.get(Shift, h.shift_id) if h.shift_id is not None else None
+        notes_since = shift.started_at if shift is not None else now - timedelta(hours=24)
+    entries = collect(
+        s,
+        now=now,
+        tz=ctx.tz,
+        shift_id=h.shift_id,
+        notes_since=notes_since,
+        previous=previous,
+    )
+    s.exec(  # type: ignore[call-overload]
+        delete(HandoverItem).where(
+            col(HandoverItem.handover_id) == h.id, col(HandoverItem.section) != "remarks"
+        )
+    )
+    s.add_all(
+        HandoverItem(
+            handover_id=h.id,
+            section=e.section,
+            ref_kind=e.ref_kind,
+            ref_id=e.ref_id,
+            text=e.text,
+            carried=e.carried,
+            attention=e.attention,
+        )
+        for e in entries
+    )
+    s.flush()
+
+
+def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> SheetPublic:
+    """Build the sheet of the clerk's shift from the live records (ending the shift).
+
+    A draft not yet signed for the same shift is rebuilt rather than duplicated;
+    its remarks stay.  Works outside the shift pattern and without a shift.
+    """
+    clerk = clean_name(clerk, "clerk's name")
+    now = ctx.now()
+    with session_scope(ctx.engine, write=True) as s:
+        if shift_id is not None:
+            shift = s.get(Shift, shift_id)
+            if shift is None:
+                raise NotFound(f"There is no shift {shift_id}.")
+        else:
+            shift = _current_shift(s, clerk)
+        draft_query = select(Handover).where(col(Handover.signed_at).is_(None))
+        if shift is not None:
+            draft_query = draft_query.where(Handover.shift_id == shift.id)
+        else:
+            draft_query = draft_query.where(
+                col(Handover.shift_id).is_(None), Handover.outgoing == clerk
+            )
+        h = s.exec(draft_query.order_by(col(Handover.id).desc()).limit(1)).first()
+        if h is None:
+            h = Handover(
+                shift_id=shift.id if shift is not None else None, outgoing=clerk, started_at=now
+            )
+            s.add(h)
+            s.flush()
+            history.record(
+                s, at=now, actor=clerk, action="create", entity="handover", entity_id=h.id
+            )
+        _fill(ctx, s, h)
+        return public_sheet(ctx, s, h)
+
+
+def add_remark(ctx: Context, handover_id: int, text: str, *, clerk: str) -> SheetPublic:
+    """A free-text line from the outgoing clerk (keys handed over, equipment, …)."""
+    clerk = clean_name(clerk, "clerk's name")
+    text = clean_text(text, "remark", required=True, max_length=TEXT_MAX, multiline=True)
+    with session_scope(ctx.engine, write=True) as s:
+        h = get_handover(s, handover_id)
+        if h.signed_at is not None:
+            raise Conflict(
+                f"Handover {handover_id} is already signed, so it takes no more remarks; "
+                "write a handover note for the next shift instead."
+            )
+        s.add(HandoverItem(handover_id=handover_id, section="remarks", text=text))
+        history.record(
+            s,
+            at=ctx.now(),
+            actor=clerk,
+            action="remark",
+            entity="handover",
+            entity_id=handover_id,
+            new=text,
+        )
+        s.flush()
+        return public_sheet(ctx, s, h)
+
+
+def _check_pin(ctx: Context, clerk: str, pin: str | None) -> None:
+    if not ctx.settings.pins:
+        return
+    if not pin:
+        raise InvalidInput(f"PINs are on at this site: {clerk} must give their PIN.", field="PIN")
+    if not check_pin(ctx, clerk, pin):
+        raise InvalidInput(
+            f"That PIN is not {clerk}'s (or {clerk} has no PIN set): nothing was signed.",
+            field="PIN",
+        )
+
+
+def sign(ctx: Context, handover_id: int, *, clerk: str, pin: str | None = None) -> SheetPublic:
+    """The outgoing clerk signs: the sheet is brought up to date, fingerprinted and frozen."""
+    clerk = clean_name(clerk, "clerk's name")
+    _check_pin(ctx, clerk, pin)
+    with session_scope(ctx.engine, write=True) as s:
+        h = get_handover(s, handover_id)
+        if h.signed_at is not None:
+            raise Conflict(
+                f"Handover {handover_id} was already signed by {h.outgoing} at "
+                f"{local_stamp(ctx, h.signed_at)}; nothing was changed."
+            )
+        _fill(ctx, s, h)
+        items = items_of(s, handover_id)
+        digests = fp.record_digests(
+            s, ((i.ref_kind, i.ref_id) for i in items if i.ref_id is not None)
+        )
+        for item in items:
+            if item.ref_id is not None:
+                item.digest = digests.get((item.ref_kind, item.ref_id), "")
+                s.add(item)
+        h.outgoing = clerk
+        h.signed_at = ctx.now()
+        head = fp.chain_head_before(s, None)
+        h.fingerprint = fp.sheet_fingerprint(h, items, head)
+        s.add(h)
+        history.record(
+            s,
+            at=h.signed_at,
+            actor=clerk,
+            action="sign",
+            entity="handover",
+            entity_id=handover_id,
+            new=h.fingerprint,
+        )
+        s.flush()
+        return public_sheet(ctx, s, h)
+
+
+def acknowledge(
+    ctx: Context,
+    handover_id: int,
+    *,
+    clerk: str,
+    pin: str | None = None,
+    items: Iterable[int] | None = None,
+    queries: Mapping[int, str] | None = None,
+) -> SheetPublic:
+    """The incoming clerk takes over: all items (items=None) or the ones given by id.
+
+    An item with a query gets the comment and counts as received.  The handover is
+    acknowledged once every item is.  Acknowledging the same item twice is refused.
+    """
+    clerk = clean_name(clerk, "clerk's name")
+    comments = {
+        int(k): clean_text(v, "query", required=True, max_length=TEXT_MAX)
+        for k, v in (queries or {}).items()
+    }
+    _check_pin(ctx, clerk, pin)
+    now = ctx.now()
+    with session_scope(ctx.engine, write=True) as s:
+        h = get_handover(s, handover_id)
+        if h.signed_at is None:
+            raise Conflict(
+                f"Handover {handover_id} is not signed yet: the outgoing clerk signs first."
+            )
+        if h.acknowledged_at is not None:
+            raise Conflict(
+                f"Handover {handover_id} was already acknowledged by {h.incoming} at "
+                f"{local_stamp(ctx, h.acknowledged_at)}; nothing was changed."
+            )
+        if clerk == h.outgoing:
+            raise Conflict(
+                f"{clerk} signed handover {handover_id} as the outgoing clerk; "
+                "the incoming clerk acknowledges it."
+            )
+        if h.incoming and h.incoming != clerk:
+            raise Conflict(
+                f"Handover {handover_id} is being taken over by {h.incoming}; "
+                f"{clerk} cannot acknowledge it."
+            )
+        rows = {i.id: i for i in items_of(s, handover_id)}
+        if items is None and not comments:
+            chosen = [i for i in rows.values() if i.acknowledged_at is None]
+        else:
+            wanted = list(dict.fromkeys([*(items or ()), *comments]))
+            unknown = [str(i) for i in wanted if i not in rows]
+            if unknown:
+                raise NotFound(
+                    f"Handover {handover_id} has no item {', '.join(unknown)}; nothing was "
+                    "acknowledged."
+                )
+            chosen = [rows[i] for i in wanted]
+            done = [i for i in chosen if i.acknowledged_at is not None]
+            if done:
+                raise Conflict(
+                    f"Item {', '.join(str(i.id) for i in done)} of handover {handover_id} was "
+                    f"already acknowledged by {h.incoming} at {local_stamp(ctx, done[0].acknowledged_at)}"
+                    "; nothing was changed."
+                )
+        for item in chosen:
+            item.acknowledged_at = now
+            if item.id in comments:
+                item.query = comments[item.id]
+            s.add(item)
+        h.incoming = clerk
+        if all(i.acknowledged_at is not None for i in rows.values()):
+            h.acknowledged_at = now
+        s.add(h)
+        history.record(
+            s,
+            at=now,
+            actor=clerk,
+            action="acknowledge",
+            entity="handover",
+            entity_id=handover_id,
+            new=",".join(str(i.id) for i in chosen) or "all",
+            reason="; ".join(f"item {k}: {v}" for k, v in comments.items()),
+        )
+        s.flush()
+        return public_sheet(ctx, s, h)

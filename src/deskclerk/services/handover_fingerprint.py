@@ -1,0 +1,135 @@
+"""The fingerprint of a signed handover, and the check that it still matches.
+
+At signing, each listed record gets a digest of what was handed over: its facts
+(who, what, where, when it happened and was recorded, whether it is voided) and
+the hashes of every amendment and void in its history.  A record's normal
+progress (answered, dispatched, signed out, resolved) leaves the digest alone;
+a correction through `records.amend`, a void, or a direct edit of a fact
+changes it.  The sheet's fingerprint covers the sheet as signed (header, items,
+digests) and the history chain head at that moment (the entry before the
+"sign" entry), so a rewritten history shows too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from deskclerk.models import Audit, Handover, HandoverItem
+from deskclerk.services.handover_sheet import KIND_TABLES
+from deskclerk.services.history import GENESIS
+
+# The facts of each kind of record: what a later correction would change.
+FACTS: dict[str, tuple[str, ...]] = {
+    "call": (
+        "received_at", "recorded_at", "caller", "phone", "unit_id", "category", "matter",
+        "taken_by", "voided_at",
+    ),
+    "order": (
+        "number", "call_id", "unit_id", "category", "priority", "description", "logged_by",
+        "logged_at", "recorded_at", "voided_at",
+    ),
+    "visit": (
+        "visitor", "phone", "unit_id", "host", "purpose", "time_in", "badge", "plate", "clerk",
+        "recorded_at", "voided_at",
+    ),
+    "note": (
+        "text", "priority", "unit_id", "clerk", "written_at", "recorded_at", "voided_at",
+    ),
+}  # fmt: skip
+CORRECTIONS = ("amend", "void")
+MISSING = "missing"
+SHORT = 12
+
+
+def _value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _digest(payload: object) -> str:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def short(fingerprint: str) -> str:
+    """The fingerprint as printed at the foot of a sheet: 12 hex digits in groups of four."""
+    head = fingerprint[:SHORT]
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
+
+
+def record_digests(session: Session, refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The digest of each (kind, id) as the database holds it now; MISSING if gone."""
+    wanted: dict[str, list[int]] = {}
+    for kind, ref_id in refs:
+        if kind in FACTS:
+            wanted.setdefault(kind, []).append(ref_id)
+    out: dict[tuple[str, int], str] = {}
+    for kind, ids in wanted.items():
+        table = KIND_TABLES[kind]
+        fields = FACTS[kind]
+        columns = [getattr(table, "id"), *(getattr(table, f) for f in fields)]  # noqa: B009
+        corrections: dict[int, list[str]] = {}
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            for row in session.exec(select(*columns).where(col(columns[0]).in_(chunk))).all():
+                out[(kind, row[0])] = dict(zip(fields, (_value(v) for v in row[1:]), strict=True))  # type: ignore[assignment]
+            for entity_id, entry_hash in session.exec(
+                select(Audit.entity_id, Audit.hash)
+                .where(
+                    Audit.entity == kind,
+                    col(Audit.entity_id).in_(chunk),
+                    col(Audit.action).in_(CORRECTIONS),
+                )
+                .order_by(col(Audit.id))
+            ).all():
+                assert entity_id is not None
+                corrections.setdefault(entity_id, []).append(entry_hash)
+        for ref_id in unique:
+            facts = out.get((kind, ref_id))
+            if facts is None:
+                out[(kind, ref_id)] = MISSING
+            else:
+                out[(kind, ref_id)] = _digest([kind, ref_id, facts, corrections.get(ref_id, [])])
+    return out
+
+
+def sheet_fingerprint(handover: Handover, items: Sequence[HandoverItem], chain_head: str) -> str:
+    """The hash over the sheet as signed and the history chain head at signing."""
+    payload = [
+        handover.id,
+        handover.shift_id,
+        handover.outgoing,
+        _value(handover.started_at),
+        _value(handover.signed_at),
+        [
+            [i.id, i.section, i.ref_kind, i.ref_id, i.text, i.carried, i.attention, i.digest]
+            for i in sorted(items, key=lambda i: i.id or 0)
+        ],
+        chain_head,
+    ]
+    return _digest(payload)
+
+
+def chain_head_before(session: Session, entry_id: int | None) -> str:
+    """The hash of the history entry just before `entry_id` (the whole history if None)."""
+    query = select(Audit.hash).order_by(col(Audit.id).desc()).limit(1)
+    if entry_id is not None:
+        query = query.where(col(Audit.id) < entry_id)
+    return session.exec(query).first() or GENESIS
+
+
+def sign_entry(session: Session, handover_id: int) -> Audit | None:
+    """The history entry written when the handover was signed."""
+    return session.exec(
+        select(Audit)
+        .where(Audit.entity == "handover", Audit.entity_id == handover_id, Audit.action == "sign")
+        .order_by(col(Audit.id))
+        .limit(1)
+    ).first()
