@@ -1,0 +1,41 @@
+"""Options several commands share, written once so their help reads the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskclerk.cli.output import Format
+
+TIME_FORMS = "YYYY-MM-DD, 'YYYY-MM-DD HH:MM', HH:MM (today), today, yesterday, -2h"
+
+ClerkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--clerk",
+        help="Who does this (default: $DESKCLERK_CLERK, else your login name).",
+        show_default=False,
+    ),
+]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help=f"When it happened, if not now (back-filling): {TIME_FORMS}.",
+        show_default=False,
+    ),
+]
+UnitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--unit", help="The unit, e.g. 3-1203 (must be in the directory).", show_default=False
+    ),
+]
+ReasonOpt = Annotated[
+    str, typer.Option("--reason", help="Why: kept in the history for good.", show_default=False)
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", help="table (for people), csv or json (streamed, for programs)."),
+]
