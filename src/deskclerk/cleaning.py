@@ -90,7 +90,7 @@ def clean_name(value: str | None, label: str = "name", *, required: bool = True)
     return clean_text(value, label, required=required, max_length=NAME_MAX)
 
 
-_PHONE_OK = re.compile(r"^\+?[0-9][0-9 \-()]{2,30}$")
+_PHONE_OK = re.compile(r"^\+?[0-9(][0-9 \-()]{2,30}$")
 
 
 def clean_phone(value: str | None, label: str = "phone number", *, required: bool = False) -> str:
@@ -99,7 +99,7 @@ def clean_phone(value: str | None, label: str = "phone number", *, required: boo
     Stored as typed apart from outer spaces (leading zeros matter).
     """
     text = clean_text(value, label, required=required, max_length=40)
-    if text and not _PHONE_OK.match(text):
+    if text and (not _PHONE_OK.match(text) or len(phone_digits(text)) < 3):
         raise InvalidInput(
             f"The {label} {text!r} is not a phone number: use digits, spaces, dashes "
             "and an optional leading +.",
