@@ -115,6 +115,8 @@ def backup(
         raise fail(f"{output} is the database itself: choose another file for the backup")
     if output.is_dir():
         raise fail(f"{output} is a folder: give a file name for the backup")
+    if not output.parent.is_dir():
+        raise fail(f"the folder {output.parent} does not exist")
     if output.exists() and not force:
         raise fail(f"{output} exists already: choose another name or add --force")
     engine = make_engine(url)
