@@ -53,13 +53,22 @@ def match_expression(query: str) -> str:
     """An FTS5 MATCH expression: every typed word must occur, each as a prefix.
 
     Words are split the way the index splits them; a word of several pieces
-    (3-1203, 王芳) becomes a phrase, so its pieces must stand together.
+    (3-1203, 王芳) becomes a phrase, so its pieces must stand together.  What
+    looks like a phone number typed with dashes or spaces (138-0000-1234,
+    138 0000 1234) may also match as its digits, which is how phones are indexed.
     """
+    text = strip_controls(query).strip()
+    words = [text] if _PHONE_LIKE.fullmatch(text) else text.split()
     terms = []
-    for word in strip_controls(query).split():
+    for word in words:
         pieces = _WORD.findall(cjk_spaced(word))
-        if pieces:
-            terms.append('"' + " ".join(pieces) + '"*')
+        if not pieces:
+            continue
+        term = '"' + " ".join(pieces) + '"*'
+        digits = phone_digits(word)
+        if len(pieces) > 1 and _PHONE_LIKE.fullmatch(word) and len(digits) >= 4:
+            term = f'({term} OR "{digits}"*)'
+        terms.append(term)
     return " AND ".join(terms)
 
 
