@@ -1,0 +1,225 @@
+"""Bulk writing for the demo: rows as tuples in large batches, and the history chain.
+
+On SQLite the rows go straight to the driver's executemany with times already
+in SQLAlchemy's storage text (checked against SQLAlchemy at start); elsewhere
+through `insert(Table)` with aware datetimes.  Never ORM objects one by one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_left
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+from sqlmodel import SQLModel
+
+from deskclerk.models import Audit
+from deskclerk.services.history import GENESIS, entry_hash
+
+# Tables in the order they are written (foreign keys point backwards), with the
+# columns the demo fills, in the order its row tuples give them.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "unit": ("id", "code", "building", "area", "note", "created_at", "active"),
+    "resident": (
+        "id", "unit_id", "name", "phone", "phone_last4", "is_owner", "created_at", "active",
+    ),
+    "team": ("id", "name", "categories", "areas", "active"),
+    "staff": ("id", "name", "role", "team_id", "phone", "pin_hash", "active"),
+    "shift": ("id", "clerk", "name", "started_at", "ended_at"),
+    "work_order": (
+        "id", "number", "call_id", "unit_id", "category", "priority", "description",
+        "team_id", "technician", "state", "logged_by", "logged_at", "recorded_at",
+        "dispatched_at", "on_site_at", "done_at", "closed_at", "cancelled_at",
+        "cancel_reason", "on_site_due", "done_due", "callback_due", "paused_since",
+        "pause_reason", "paused_seconds", "callback_at", "callback_attempts", "verdict",
+        "callback_comment", "reopened_count", "charge", "shift_id", "voided_at", "void_reason",
+    ),
+    "order_event": ("id", "order_id", "kind", "at", "recorded_at", "clerk", "detail"),
+    "call": (
+        "id", "received_at", "recorded_at", "caller", "phone", "unit_id", "category",
+        "matter", "taken_by", "passed_to", "callback_due", "answer", "state", "closed_at",
+        "order_id", "shift_id", "voided_at", "void_reason",
+    ),
+    "visit": (
+        "id", "visitor", "phone", "unit_id", "host", "purpose", "time_in", "time_out",
+        "badge", "plate", "id_number", "id_purged_at", "clerk", "clerk_out", "recorded_at",
+        "shift_id", "voided_at", "void_reason",
+    ),
+    "handover_note": (
+        "id", "text", "priority", "unit_id", "clerk", "shift_id", "written_at",
+        "recorded_at", "resolved_at", "resolved_by", "voided_at", "void_reason",
+    ),
+    "audit": (
+        "id", "at", "actor", "action", "entity", "entity_id", "field_name", "old", "new",
+        "reason", "prev_hash", "hash",
+    ),
+}  # fmt: skip
+_TIME_OF_DAY: list[str] = []
+
+
+def check_columns() -> None:
+    """Fail loudly if the models grew a required column the demo does not fill."""
+    for name, cols in COLUMNS.items():
+        table = SQLModel.metadata.tables[name]
+        for col in table.columns:
+            if col.name not in cols and not col.nullable and col.server_default is None:
+                raise RuntimeError(f"demo: column {name}.{col.name} must be filled (new in models)")
+
+
+class BulkWriter:
+    """Buffers row tuples per table and writes them in batches in the caller's transaction."""
+
+    def __init__(self, conn: sa.Connection, *, batch: int = 50_000) -> None:
+        check_columns()
+        self.conn = conn
+        self.batch = batch
+        self.fast = conn.dialect.name == "sqlite"
+        self.buffers: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
+        self.counts: dict[str, int] = dict.fromkeys(COLUMNS, 0)
+        self._pending = 0
+        self._days: dict[int, str] = {}
+        self._audit: list[tuple[int, int, str, str, str, int, str, str]] = []
+        self._audit_seq = 0
+        self._actors: dict[str, str] = {}
+        audit = SQLModel.metadata.tables["audit"]
+        self.next_audit_id = 1 + (conn.execute(sa.select(sa.func.max(audit.c.id))).scalar() or 0)
+        last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
+        self.prev_hash: str = last or GENESIS
+        self._checked = False
+        if self.fast:
+            if not _TIME_OF_DAY:
+                _TIME_OF_DAY.extend(
+                    f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(86400)
+                )
+            self._check_time_format()
+
+    # --- times: epoch seconds (UTC) in, database values out --------------------
+
+    def _day(self, day: int) -> str:
+        text = self._days.get(day)
+        if text is None:
+            text = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+            self._days[day] = text
+        return text
+
+    def ts(self, epoch: int | None) -> Any:
+        """The value to store for an instant given as whole epoch seconds."""
+        if epoch is None:
+            return None
+        if not self.fast:
+            return datetime.fromtimestamp(epoch, UTC)
+        day, rest = divmod(epoch, 86400)
+        return (self._days.get(day) or self._day(day)) + _TIME_OF_DAY[rest]
+
+    def _check_time_format(self) -> None:
+        proc = sqlite.DATETIME().bind_processor(sqlite.dialect())
+        sample = 1_795_000_000 + 3 * 3600 + 7 * 60 + 9
+        assert proc is not None
+        if proc(datetime.fromtimestamp(sample, UTC).replace(tzinfo=None)) != self.ts(sample):
+            raise RuntimeError("demo: SQLAlchemy stores SQLite times differently; update demo_bulk")
+
+    # --- rows ----------------------------------------------------------------------
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        """Queue one row (values in COLUMNS[table] order)."""
+        self.buffers[table].append(row)
+        self._pending += 1
+        if self._pending >= self.batch:
+            self.flush()
+
+    def audit(
+        self,
+        epoch: int,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: int,
+        field: str = "",
+        new: str = "",
+    ) -> None:
+        """Queue one history entry; entries are chained in time order by `release`.
+
+        `field` and `new` are plain identifiers (state names), so they need no escaping.
+        """
+        self._audit_seq += 1
+        self._audit.append((epoch, self._audit_seq, actor, action, entity, entity_id, field, new))
+
+    def release(self, until: int | None = None) -> None:
+        """Chain and queue the history entries that happened before `until` (all if None)."""
+        pending = self._audit
+        pending.sort()
+        cut = len(pending) if until is None else bisect_left(pending, (until,))
+        ready, self._audit = pending[:cut], pending[cut:]
+        out = self.buffers["audit"]
+        actors, days, tod = self._actors, self._days, _TIME_OF_DAY
+        prev, next_id = self.prev_hash, self.next_audit_id
+        sha256, fast = hashlib.sha256, self.fast
+        for epoch, _seq, actor, action, entity, eid, field, new in ready:
+            actor_json = actors.get(actor)
+            if actor_json is None:
+                actor_json = actors[actor] = json.dumps(actor, ensure_ascii=False)
+            day, rest = divmod(epoch, 86400)
+            date = days.get(day) or self._day(day)
+            hms = (
+                tod[rest][1:9]
+                if fast
+                else f"{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}"
+            )
+            payload = (
+                f'["{prev}","{date}T{hms}+00:00",{actor_json},"{action}","{entity}",{eid},'
+                f'"{field}","","{new}",""]'
+            )
+            digest = sha256(payload.encode()).hexdigest()
+            if not self._checked:
+                self._check_hash(epoch, actor, action, entity, eid, field, new, prev, digest)
+            stamp = self.ts(epoch)
+            out.append(
+                (next_id, stamp, actor, action, entity, eid, field, "", new, "", prev, digest)
+            )
+            next_id += 1
+            prev = digest
+        self.prev_hash, self.next_audit_id = prev, next_id
+        self._pending += len(ready)
+        if self._pending >= self.batch:
+            self.flush()
+
+    def _check_hash(
+        self, epoch: int, actor: str, action: str, entity: str, eid: int, field: str, new: str,
+        prev: str, digest: str,
+    ) -> None:  # fmt: skip
+        entry = SimpleNamespace(
+            at=datetime.fromtimestamp(epoch, UTC), actor=actor, action=action, entity=entity,
+            entity_id=eid, field_name=field, old="", new=new, reason="",
+        )  # fmt: skip
+        if entry_hash(prev, cast(Audit, entry)) != digest:
+            raise RuntimeError(
+                "demo: history hash differs from history.entry_hash; update demo_bulk"
+            )
+        self._checked = True
+
+    def flush(self) -> None:
+        """Write every queued row, parents before children."""
+        for name, rows in self.buffers.items():
+            if rows:
+                self._write(name, rows)
+                self.counts[name] += len(rows)
+                rows.clear()
+        self._pending = 0
+
+    def _write(self, name: str, rows: list[tuple[Any, ...]]) -> None:
+        cols = COLUMNS[name]
+        if self.fast:
+            quote = self.conn.dialect.identifier_preparer.quote
+            sql = (
+                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in cols)}) "
+                f"VALUES ({', '.join('?' * len(cols))})"
+            )
+            self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        else:
+            table = SQLModel.metadata.tables[name]
+            self.conn.execute(sa.insert(table), [dict(zip(cols, r, strict=True)) for r in rows])
