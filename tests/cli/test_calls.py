@@ -6,6 +6,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deskclerk.cleaning import TEXT_MAX, clean_name, clean_text
 
 from .desk import Desk
 
@@ -110,3 +114,24 @@ def test_closing_twice_and_unknown_call_are_errors(desk: Desk) -> None:
     assert "closed already" in desk.fails("call", "close", str(call_id))
     assert "no call 999" in desk.fails("call", "show", "999")
     assert desk("call", "show", "abc").exit_code == 2
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(caller=st.text(max_size=120), matter=st.text(max_size=300))
+def test_any_typed_text_is_saved_cleaned_or_refused_plainly(
+    desk: Desk, caller: str, matter: str
+) -> None:
+    result = desk("call", "add", "--caller", caller, "--matter", matter)
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 1:
+        assert result.stderr.startswith("deskclerk: ") and result.stdout == ""
+        return
+    call_id = int(result.stdout)
+    row = next(r for r in desk.rows("list", "calls", "--limit", "5") if r["id"] == call_id)
+    assert row["caller"] == clean_name(caller, "caller's name")
+    assert row["matter"] == clean_text(matter, "matter", max_length=TEXT_MAX, multiline=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from deskclerk.cli.common import clerk_name, context, db_option, fail, handle_errors
-from deskclerk.cli.options import ClerkOpt, FormatOpt, ReasonOpt
+from deskclerk.cli.options import RECORD_ID_MAX, ClerkOpt, FormatOpt, ReasonOpt
 from deskclerk.cli.output import Column, emit
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def _existing_file(url: str) -> Path | None:
 def _record_id(ctx: Context, kind: str, ref: str) -> int:
     """A record id typed by a clerk; a work order may also be given by its number."""
     text = ref.strip()
-    if text.isdigit():
+    if text.isdigit() and 0 < int(text) <= RECORD_ID_MAX:
         return int(text)
     if kind == "order":
         from deskclerk.services.orders import get_order

@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskclerk.cli.common import clerk_name, context, fail, handle_errors, when
-from deskclerk.cli.options import TIME_FORMS, AtOpt, ClerkOpt, UnitOpt
+from deskclerk.cli.common import clerk_name, context, fail, handle_errors
+from deskclerk.cli.options import RECORD_ID_MAX, TIME_FORMS, AtOpt, ClerkOpt, UnitOpt, at_time
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
 
 app = typer.Typer(no_args_is_help=True)
 
-CallId = Annotated[int, typer.Argument(metavar="ID", help="The call's number.", min=1)]
+CallId = Annotated[
+    int, typer.Argument(metavar="ID", help="The call's number.", min=1, max=RECORD_ID_MAX)
+]
 DueOpt = Annotated[
     str | None,
     typer.Option(
@@ -40,7 +42,7 @@ def due(ctx: Context, text: str | None) -> datetime | None:
             return ctx.now() + timedelta(**{_SPANS[unit]: amount})
         except OverflowError:
             raise fail(f"the callback time {text!r} is too far ahead") from None
-    return when(ctx, text, "callback time")
+    return at_time(ctx, text, "callback time")
 
 
 @app.command("add")
@@ -86,7 +88,7 @@ def add(
         passed_to=passed_to,
         callback_due=due(ctx, callback_due),
         answer=answer,
-        received_at=when(ctx, at, "time of the call"),
+        received_at=at_time(ctx, at, "time of the call"),
     )
     typer.echo(call.id)
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskclerk.cli.common import context, fail, handle_errors, when
-from deskclerk.cli.options import TIME_FORMS, FormatOpt, UnitOpt
+from deskclerk.cli.common import context, fail, handle_errors
+from deskclerk.cli.options import TIME_FORMS, FormatOpt, UnitOpt, at_time
 from deskclerk.cli.output import Column, emit, pages, short_time
 
 if TYPE_CHECKING:
@@ -105,8 +105,8 @@ def _window(
 ) -> tuple[Context, datetime | None, datetime | None]:
     """The context and the [since, until) instants a list command was given."""
     ctx = context(typer_ctx)
-    start = when(ctx, since, "start time (--since)")
-    end = when(ctx, until, "end time (--until)")
+    start = at_time(ctx, since, "start time (--since)")
+    end = at_time(ctx, until, "end time (--until)")
     if start is not None and end is not None and end <= start:
         raise fail("--until must be later than --since")
     return ctx, start, end

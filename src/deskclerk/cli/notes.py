@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from deskclerk.cli.common import clerk_name, context, handle_errors, when
-from deskclerk.cli.options import AtOpt, ClerkOpt, UnitOpt
+from deskclerk.cli.common import clerk_name, context, handle_errors
+from deskclerk.cli.options import RECORD_ID_MAX, AtOpt, ClerkOpt, UnitOpt, at_time
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -34,7 +34,7 @@ def add(
         clerk=clerk_name(clerk),
         priority=priority,
         unit=unit,
-        written_at=when(ctx, at, "time written"),
+        written_at=at_time(ctx, at, "time written"),
     )
     typer.echo(note.id)
 
@@ -43,7 +43,9 @@ def add(
 @handle_errors
 def resolve(
     typer_ctx: typer.Context,
-    note_id: Annotated[int, typer.Argument(metavar="ID", help="The note's number.", min=1)],
+    note_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The note's number.", min=1, max=RECORD_ID_MAX)
+    ],
     clerk: ClerkOpt = None,
 ) -> None:
     """Mark a note as dealt with."""

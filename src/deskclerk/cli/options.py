@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskclerk.cli.common import fail, when
 from deskclerk.cli.output import Format
 
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
 TIME_FORMS = "YYYY-MM-DD, 'YYYY-MM-DD HH:MM', HH:MM (today), today, yesterday, -2h"
+
+RECORD_ID_MAX = 2**63 - 1  # the largest id the database can hold
+
+
+def at_time(ctx: Context, text: str | None, label: str) -> datetime | None:
+    """A typed time (cli.common.when), with a plain message for one beyond the calendar."""
+    try:
+        return when(ctx, text, label)
+    except (OverflowError, ValueError):
+        raise fail(f"the {label} {text!r} is too far from today") from None
+
 
 ClerkOpt = Annotated[
     str | None,

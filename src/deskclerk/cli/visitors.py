@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from deskclerk.cli.common import clerk_name, context, handle_errors, when
-from deskclerk.cli.options import AtOpt, ClerkOpt, FormatOpt, UnitOpt
+from deskclerk.cli.common import clerk_name, context, handle_errors
+from deskclerk.cli.options import RECORD_ID_MAX, AtOpt, ClerkOpt, FormatOpt, UnitOpt, at_time
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -48,7 +48,7 @@ def sign_in(
         plate=plate,
         id_number=id_number,
         phone=phone,
-        time_in=when(ctx, at, "time in"),
+        time_in=at_time(ctx, at, "time in"),
     )
     typer.echo(visit.id)
 
@@ -57,7 +57,9 @@ def sign_in(
 @handle_errors
 def sign_out(
     typer_ctx: typer.Context,
-    visit_id: Annotated[int, typer.Argument(metavar="ID", help="The visit's number.", min=1)],
+    visit_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The visit's number.", min=1, max=RECORD_ID_MAX)
+    ],
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
@@ -67,7 +69,7 @@ def sign_out(
 
     ctx = context(typer_ctx)
     visit = sign_visitor_out(
-        ctx, visit_id, clerk=clerk_name(clerk), time_out=when(ctx, at, "time out")
+        ctx, visit_id, clerk=clerk_name(clerk), time_out=at_time(ctx, at, "time out")
     )
     typer.echo(f"visit {visit.id}: out at {local_time(visit.time_out, ctx.tz)}")
 
@@ -101,6 +103,7 @@ def purge_ids(
         typer.Option(
             "--older-than",
             min=0,
+            max=100 * 366,
             metavar="DAYS",
             help="Blank ID numbers of visits older than this many days "
             "(default: the site's retention period, 30 days unless set).",
