@@ -13,12 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from rich.cells import cell_len
-from tests.reports.sample_sheet import LONG_ZH, sample_sheet
 
 from deskclerk.reports.cells import wrap_cells
 from deskclerk.reports.handover import render, render_html, render_markdown, render_text
 from deskclerk.reports.handover_pdf import render_pdf
 from deskclerk.reports.pdf import find_cjk_font
+
+from .sample_sheet import LONG_ZH, sample_sheet
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or find_cjk_font() is None,
