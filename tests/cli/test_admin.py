@@ -118,3 +118,32 @@ def test_search_across_registers(desk: Desk) -> None:
     assert any(hit["kind"] == "call" for hit in desk.rows("search", "1234"))
     assert "王芳" in desk.ok("search", "王芳")
     assert desk.rows("search", "nothing-like-this") == []
+
+
+def test_where_still_answers_when_the_settings_file_is_broken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = Desk(tmp_path / "desk.db", monkeypatch)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[site\nname =")
+    monkeypatch.setenv("DESKCLERK_CONFIG", str(broken))
+    out = desk.ok("where")
+    assert f"settings: {broken} (cannot be read" in out
+    assert "desk.db" in out
+    assert "cannot be read" in desk.fails("list", "calls")
+
+
+def test_backup_and_check_refuse_a_folder_or_a_file_that_is_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir(mode=0o755)
+    desk = Desk(folder, monkeypatch)
+    assert "is a folder" in desk.fails("backup")
+    assert "is a folder" in desk.fails("check")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    text = tmp_path / "notes.db"
+    text.write_text("not a database")
+    desk = Desk(text, monkeypatch)
+    assert "not a deskclerk database" in desk.fails("backup")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

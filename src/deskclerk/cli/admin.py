@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 Kind = Literal["call", "visit", "order", "note", "unit", "resident"]
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def _database_url(typer_ctx: typer.Context) -> str:
     """The URL the command would open, without opening it."""
     from deskclerk.config import database_url, load_settings
@@ -30,7 +33,11 @@ def _existing_file(url: str) -> Path | None:
     from deskclerk.db import sqlite_path
 
     path = sqlite_path(url)
-    if path is not None and not path.is_file():
+    if path is None:
+        return None
+    if path.is_dir():
+        raise fail(f"{path} is a folder, not a database file")
+    if not path.is_file():
         raise fail(f"there is no database at {path} (see `deskclerk where`)")
     return path
 
@@ -61,11 +68,13 @@ def where(
 
     settings_file = config_path()
     configured: str | None = None
+    problem = ""
     try:
         configured = load_settings(settings_file).database
         state = "in use" if settings_file.exists() else "not present: the defaults are in use"
     except DeskError as exc:
-        state = f"cannot be read: {exc.message}"
+        state = "cannot be read: fix it, or the desk will not open"
+        problem = exc.message
     given = db_option(typer_ctx)
     url = database_url(given or configured)
     if given:
@@ -82,6 +91,8 @@ def where(
         exists = "exists" if path.is_file() else "not created yet"
         typer.echo(f"database: {path} ({source}; {exists})")
     typer.echo(f"settings: {settings_file} ({state})")
+    if problem:
+        typer.echo(f"  {problem}")
 
 
 @handle_errors
@@ -106,7 +117,10 @@ def backup(
     url = _database_url(typer_ctx)
     source = _existing_file(url)
     if source is None:
-        raise fail("backups are made of SQLite files; for PostgreSQL use pg_dump")
+        raise fail("backups are made of database files; for a PostgreSQL server use pg_dump")
+    with source.open("rb") as head:
+        if head.read(16) not in (SQLITE_HEADER, b""):
+            raise fail(f"{source} is not a deskclerk database: nothing to back up")
     if output is None:
         stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         output = source.with_name(f"{source.stem}.backup-{stamp}{source.suffix or '.db'}")
