@@ -171,6 +171,8 @@ class Call(SQLModel, table=True):
         sa.Index("ix_call_received", "received_at", "id"),
         sa.Index("ix_call_unit_received", "unit_id", "received_at"),
         sa.Index("ix_call_state_due", "state", "callback_due"),
+        # statistics: calls per category in a period, read from the index alone
+        sa.Index("ix_call_stats", "category", "received_at", "voided_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     received_at: datetime = _ts()  # type: ignore[assignment]
@@ -229,6 +231,24 @@ class WorkOrder(SQLModel, table=True):
         sa.Index("ix_order_unit_logged", "unit_id", "logged_at"),
         sa.Index("ix_order_state", "state", "done_due"),
         sa.Index("ix_order_team_logged", "team_id", "logged_at"),
+        # statistics: every column the figures read, so a year is an index-only scan
+        sa.Index(
+            "ix_order_stats",
+            "logged_at",
+            "voided_at",
+            "state",
+            "team_id",
+            "category",
+            "logged_by",
+            "on_site_due",
+            "on_site_at",
+            "done_due",
+            "done_at",
+            "paused_seconds",
+            "paused_since",
+            "verdict",
+            "callback_due",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=30)  # WO-20261124-007

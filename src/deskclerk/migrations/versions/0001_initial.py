@@ -254,6 +254,26 @@ def upgrade() -> None:
         batch_op.create_index("ix_order_logged", ["logged_at", "id"], unique=False)
         batch_op.create_index("ix_order_state", ["state", "done_due"], unique=False)
         batch_op.create_index("ix_order_team_logged", ["team_id", "logged_at"], unique=False)
+        batch_op.create_index(
+            "ix_order_stats",
+            [
+                "logged_at",
+                "voided_at",
+                "state",
+                "team_id",
+                "category",
+                "logged_by",
+                "on_site_due",
+                "on_site_at",
+                "done_due",
+                "done_at",
+                "paused_seconds",
+                "paused_since",
+                "verdict",
+                "callback_due",
+            ],
+            unique=False,
+        )
         batch_op.create_index("ix_order_unit_logged", ["unit_id", "logged_at"], unique=False)
 
     op.create_table(
@@ -293,6 +313,9 @@ def upgrade() -> None:
     with op.batch_alter_table("call", schema=None) as batch_op:
         batch_op.create_index("ix_call_received", ["received_at", "id"], unique=False)
         batch_op.create_index("ix_call_state_due", ["state", "callback_due"], unique=False)
+        batch_op.create_index(
+            "ix_call_stats", ["category", "received_at", "voided_at"], unique=False
+        )
         batch_op.create_index("ix_call_unit_received", ["unit_id", "received_at"], unique=False)
 
     op.create_table(
@@ -351,12 +374,14 @@ def downgrade() -> None:
 
     op.drop_table("handover_item")
     with op.batch_alter_table("call", schema=None) as batch_op:
+        batch_op.drop_index("ix_call_stats")
         batch_op.drop_index("ix_call_unit_received")
         batch_op.drop_index("ix_call_state_due")
         batch_op.drop_index("ix_call_received")
 
     op.drop_table("call")
     with op.batch_alter_table("work_order", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_stats")
         batch_op.drop_index("ix_order_unit_logged")
         batch_op.drop_index("ix_order_team_logged")
         batch_op.drop_index("ix_order_state")
