@@ -1,0 +1,1 @@
+"""The desk: the full-screen Textual face of deskclerk."""

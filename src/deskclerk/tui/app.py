@@ -1,0 +1,414 @@
+"""The desk app: wires the status bar, the four panes, the quick line and the screens.
+
+The first frame is painted before SQLModel is imported: the database opens in
+a worker thread after the first refresh.  Database work always runs in
+workers; their messages are the only way widgets change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from deskclerk.errors import DeskError
+from deskclerk.tui import data
+from deskclerk.tui.commands import DeskCommands
+from deskclerk.tui.keys import APP_BINDINGS, FORM_BINDINGS, PANES, described
+from deskclerk.tui.messages import (
+    ActionFailed,
+    ClerkOnDuty,
+    CountsFetched,
+    DeskChanged,
+    DeskFailed,
+    DeskOpened,
+    RecordSaved,
+)
+from deskclerk.tui.panes.base import RegisterPane
+from deskclerk.tui.panes.calls import CallsPane
+from deskclerk.tui.panes.dispatch import DispatchPane
+from deskclerk.tui.panes.handover import HandoverPane
+from deskclerk.tui.panes.visitors import VisitorsPane
+from deskclerk.tui.quickbar import QuickBar
+from deskclerk.tui.status import StatusBar
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from deskclerk.clock import Clock
+    from deskclerk.config import Settings
+    from deskclerk.services.context import Context
+
+WIDE = (160, 45)  # from this size on, all four panes at once
+PANE_OF_KIND = {"call": "calls", "visit": "visitors", "order": "dispatch", "note": "handover"}
+
+
+class DeskApp(App[None]):
+    """The front desk.  Tests inject `context`, `clock` and `settings`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "deskclerk"
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS  # type: ignore[assignment]
+    COMMANDS = App.COMMANDS | {DeskCommands}
+
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        context: Context | None = None,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
+        poll_seconds: float = 1.0,
+        tick_seconds: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.ctx: Context | None = None
+        self._given = context
+        self.clock = clock or (context.clock if context else None)
+        self.settings = settings or (context.settings if context else None)
+        self.site = ""
+        self.clerk = ""
+        self.shift_name = ""
+        self.active = PANES[0]
+        self.keymap: dict[str, str] = {}
+        self.mark: int | None = None
+        self.poll_seconds = poll_seconds
+        self.tick_seconds = tick_seconds
+        self._minute = -1
+
+    # --- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # Kept by reference: a modal on top hides them from App.query_one.
+        self.status = StatusBar(id="status")
+        self._panes: dict[str, RegisterPane] = {
+            "calls": CallsPane(id="calls"),
+            "visitors": VisitorsPane(id="visitors"),
+            "dispatch": DispatchPane(id="dispatch"),
+            "handover": HandoverPane(id="handover"),
+        }
+        self.quick = QuickBar(id="quick")
+        self.pane_box = Container(*self._panes.values(), id="panes")
+        yield self.status
+        yield self.pane_box
+        yield self.quick
+        yield Footer()
+
+    def pane(self, name: str) -> RegisterPane:
+        return self._panes[name]
+
+    def panes(self) -> list[RegisterPane]:
+        return list(self._panes.values())
+
+    def on_mount(self) -> None:
+        self._arrange()
+        self._tick()
+        self.set_interval(self.tick_seconds, self._tick)
+        self.call_after_refresh(self._open)
+
+    def on_resize(self) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        wide = self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
+        self.pane_box.set_class(wide, "-wide")
+        for pane in self.panes():
+            pane.set_class(pane.id == self.active, "-active")
+
+    # --- opening ---------------------------------------------------------------
+
+    def _open(self) -> None:
+        self._open_database()
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def _open_database(self) -> None:
+        try:
+            ctx = self._given or data.open_desk_context(self.db, self.clock, self.settings)
+            duty = data.duty(ctx)
+            self.mark = data.changes(ctx, None)[0]
+        except DeskError as exc:
+            self.post_message(DeskFailed(exc.message))
+        except Exception as exc:  # a traceback is a bug; the clerk gets words
+            self.post_message(DeskFailed(f"The database could not be opened: {exc}"))
+        else:
+            self.post_message(DeskOpened(ctx, duty.site, duty.clerk, duty.shift))
+
+    def on_desk_opened(self, message: DeskOpened) -> None:
+        self.ctx = message.ctx
+        self.keymap = dict(message.ctx.settings.keymap)
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.status.tz = message.ctx.tz
+        self._on_duty(message.site, message.clerk, message.shift)
+        for pane in self.panes():
+            pane.reload()
+        self._refresh_counts()
+        self.set_interval(self.poll_seconds, self._poll)
+        self.action_focus_pane()
+        if not message.site:
+            from deskclerk.tui.modals.forms import FirstRunForm
+
+            self.push_screen(FirstRunForm(), self._duty_chosen)
+        elif not message.clerk:
+            self._ask_clerk(required=True)
+
+    def on_desk_failed(self, message: DeskFailed) -> None:
+        self.status.state = "not open"
+        self.status.show()
+        self.notify(message.message, title="The desk cannot open", severity="error", timeout=60)
+
+    def _on_duty(self, site: str, clerk: str, shift: str) -> None:
+        self.site, self.clerk, self.shift_name = site, clerk, shift
+        self.status.site, self.status.clerk, self.status.shift = site, clerk, shift
+        self.status.state = "no clerk on duty (Ctrl+O)"
+        self.status.show()
+
+    def _duty_chosen(self, duty: Any) -> None:
+        if duty is not None:
+            self.post_message(ClerkOnDuty(duty.site, duty.clerk, duty.shift))
+
+    def on_clerk_on_duty(self, message: ClerkOnDuty) -> None:
+        self._on_duty(message.site, message.clerk, message.shift)
+        self.notify(f"{message.clerk} is on duty.")
+
+    def _ask_clerk(self, required: bool = False) -> None:
+        if self.ctx is not None:
+            self._clerk_names(self.ctx, required)
+
+    @work(thread=True, exit_on_error=False, group="clerks")
+    def _clerk_names(self, ctx: Context, required: bool) -> None:
+        names = data.clerk_names(ctx)
+        self.call_from_thread(self._show_clerk_form, names, required)
+
+    def _show_clerk_form(self, names: list[str], required: bool) -> None:
+        from deskclerk.tui.modals.forms import ClerkForm
+
+        self.push_screen(ClerkForm(self.site, names, required), self._duty_chosen)
+
+    # --- clock, counts and the live poll -----------------------------------------
+
+    def now(self) -> datetime:
+        """The desk's clock (the injected one in tests)."""
+        if self.ctx is not None:
+            return self.ctx.now()
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
+
+    def _tick(self) -> None:
+        now = self.now()
+        self.status.now = now
+        if self.status.tz is None and self.settings is not None:
+            self.status.tz = self.settings.tz
+        self.status.show()
+        minute = now.hour * 60 + now.minute
+        if self.ctx is not None and minute != self._minute and self._minute >= 0:
+            # deadlines pass with time, not only with saves: redraw the marks
+            for pane in self.panes():
+                pane.reload()
+            self._refresh_counts()
+        self._minute = minute
+
+    def _refresh_counts(self) -> None:
+        if self.ctx is not None:
+            self._fetch_counts(self.ctx)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="counts")
+    def _fetch_counts(self, ctx: Context) -> None:
+        self.post_message(CountsFetched(data.counts(ctx)))
+
+    def on_counts_fetched(self, message: CountsFetched) -> None:
+        self.status.counts = message.counts
+        self.status.show()
+
+    def _poll(self) -> None:
+        if self.ctx is not None:
+            self._poll_changes(self.ctx, self.mark)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="poll")
+    def _poll_changes(self, ctx: Context, mark: int | None) -> None:
+        newest, kinds = data.changes(ctx, mark)
+        if kinds:
+            self.mark = newest
+            self.post_message(DeskChanged(kinds))
+
+    def on_desk_changed(self, message: DeskChanged) -> None:
+        for pane in self.panes():
+            if pane.KINDS & message.kinds:
+                pane.reload()
+        self._refresh_counts()
+
+    # --- saving --------------------------------------------------------------------
+
+    def perform(
+        self,
+        kind: str,
+        call: Callable[[Context, str], Any],
+        done: Callable[[Any], str],
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        """Run a write in a worker; success and refusal both come back as messages."""
+        if self.ctx is None:
+            self.notify("The database is still opening.", severity="warning")
+            return
+        if not self.clerk:
+            self._ask_clerk(required=True)
+            return
+        self._perform(self.ctx, self.clerk, kind, call, done, after)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _perform(
+        self,
+        ctx: Context,
+        clerk: str,
+        kind: str,
+        call: Callable[[Context, str], Any],
+        done: Callable[[Any], str],
+        after: Callable[[], None] | None,
+    ) -> None:
+        try:
+            result = call(ctx, clerk)
+        except DeskError as exc:
+            self.post_message(ActionFailed(exc.message))
+            return
+        self.post_message(RecordSaved(kind, getattr(result, "id", None), done(result)))
+        if after is not None:
+            self.call_from_thread(after)
+
+    def on_record_saved(self, message: RecordSaved) -> None:
+        target = PANE_OF_KIND.get(message.kind)
+        for pane in self.panes():
+            if pane.id == target:
+                pane.reload(select=message.record_id)
+            elif message.kind in pane.KINDS:
+                pane.reload()
+        if target and target != self.active:
+            # after a form the saved record's pane comes to the front, with the focus;
+            # the quick line keeps it for the next line
+            self.action_show_pane(target, focus=not self.quick.input.has_focus)
+        self._refresh_counts()
+        self.notify(message.text, timeout=3)
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.bell()
+        self.notify(message.message, title="Not saved", severity="error", timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = error.message if isinstance(error, DeskError) else f"Something failed: {error}"
+            self.notify(text, severity="error", timeout=8)
+
+    # --- actions (keys, palette) -------------------------------------------------------
+
+    def open_form(self, form: Screen[Any]) -> None:
+        """Open a form once the database is open and someone is on duty."""
+        if self.ctx is None:
+            self.notify("The database is still opening.", severity="warning")
+        elif not self.clerk:
+            self._ask_clerk(required=True)
+        else:
+            self.push_screen(form)
+
+    def open_record(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
+        from deskclerk.tui.modals.simple import RecordScreen
+
+        self.push_screen(RecordScreen(title, list(lines)))
+
+    def action_log_call(self) -> None:
+        """F2: log a call."""
+        from deskclerk.tui.modals.call_form import CallForm
+
+        self.open_form(CallForm())
+
+    def action_visitor_in(self) -> None:
+        """F3: sign a visitor in."""
+        from deskclerk.tui.modals.forms import VisitorForm
+
+        self.open_form(VisitorForm())
+
+    def action_new_order(self) -> None:
+        """F4: a new work order."""
+        from deskclerk.tui.modals.forms import OrderForm
+
+        self.open_form(OrderForm())
+
+    def action_add_note(self) -> None:
+        """F5: a handover note."""
+        from deskclerk.tui.modals.forms import NoteForm
+
+        self.open_form(NoteForm())
+
+    def action_search(self) -> None:
+        """F6: search everything."""
+        from deskclerk.tui.modals.search import SearchScreen
+
+        self.push_screen(SearchScreen(), self._jump)
+
+    def _jump(self, hit: Any) -> None:
+        if hit is None:
+            return
+        name = PANE_OF_KIND.get(hit.kind)
+        if name is not None:
+            self.action_show_pane(name)
+            self.pane(name).jump_to(hit.id, hit.at)
+        elif hit.kind == "resident":
+            from deskclerk.tui.modals.call_form import CallForm
+
+            self.open_form(CallForm(unit=hit.unit))
+
+    def action_show_pane(self, name: str, focus: bool = True) -> None:
+        """F7–F10: bring a pane to the front (the only one shown on a small screen)."""
+        if name not in PANES:
+            return
+        self.active = name
+        self._arrange()
+        if focus:
+            self.action_focus_pane()
+
+    def action_focus_pane(self) -> None:
+        self.pane(self.active).focus_table()
+
+    def action_quick_line(self) -> None:
+        """: or Ctrl+L: type a record in one line."""
+        self.quick.input.focus()
+
+    def action_switch_clerk(self) -> None:
+        """Ctrl+O: another clerk takes over the desk."""
+        self._ask_clerk(required=False)
+
+    def action_help(self) -> None:
+        """F1: every key."""
+        from deskclerk.tui.modals.simple import HelpScreen
+
+        groups: list[tuple[str, Iterable[Binding]]] = [("desk", APP_BINDINGS)]
+        groups += [(pane.TITLE.split(" ")[0], _pane_bindings(pane)) for pane in self.panes()]
+        groups.append(("forms", FORM_BINDINGS))
+        self.push_screen(HelpScreen(groups, self.keymap))
+
+    def command_bindings(self) -> list[tuple[Binding, Any]]:
+        """(binding, where it runs) for the palette: the desk's keys and the front pane's."""
+        out: list[tuple[Binding, Any]] = [(b, self) for b in described(APP_BINDINGS)]
+        pane = self.pane(self.active)
+        out += [(b, pane) for b in described(_pane_bindings(pane))]
+        return out
+
+
+def _pane_bindings(pane: RegisterPane) -> list[Binding]:
+    seen: dict[str, Binding] = {}
+    for cls in type(pane).__mro__:
+        for b in cls.__dict__.get("BINDINGS", []):
+            if isinstance(b, Binding) and b.id and b.id not in seen:
+                seen[b.id] = b
+    return list(seen.values())
+
+
+def run_desk(db: str | None) -> None:
+    """Open the desk on `db` (None: $DESKCLERK_DB or the default file) and run it."""
+    DeskApp(db).run()

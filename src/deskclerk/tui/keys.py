@@ -1,0 +1,68 @@
+"""Every desk-wide key, defined once: the footer, F1 help, the palette and the keymap read it.
+
+A site remaps a key in its config file by binding id:
+
+    [keymap]
+    "desk.log_call" = "f2,ctrl+n"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.binding import Binding
+
+PANES = ("calls", "visitors", "dispatch", "handover")
+PANE_TITLES = {
+    "calls": "Calls",
+    "visitors": "Visitors",
+    "dispatch": "Dispatch",
+    "handover": "Handover",
+}
+
+APP_BINDINGS: list[Binding] = [
+    Binding("f1", "help", "Help", id="desk.help"),
+    Binding("f2", "log_call", "Call", id="desk.log_call"),
+    Binding("f3", "visitor_in", "Visitor in", id="desk.visitor_in"),
+    Binding("f4", "new_order", "Work order", id="desk.new_order"),
+    Binding("f5", "add_note", "Note", id="desk.add_note"),
+    Binding("f6", "search", "Search", id="desk.search"),
+    Binding("f7,alt+1", "show_pane('calls')", "Calls pane", id="desk.pane_calls"),
+    Binding("f8,alt+2", "show_pane('visitors')", "Visitors pane", id="desk.pane_visitors"),
+    Binding("f9,alt+3", "show_pane('dispatch')", "Dispatch pane", id="desk.pane_dispatch"),
+    Binding("f10,alt+4", "show_pane('handover')", "Handover pane", id="desk.pane_handover"),
+    Binding("ctrl+l,colon", "quick_line", "Quick line", id="desk.quick_line", show=False),
+    Binding("ctrl+o", "switch_clerk", "Change clerk", id="desk.switch_clerk", show=False),
+    Binding("ctrl+q", "quit", "Quit", id="desk.quit", show=False, priority=True),
+]
+
+FORM_BINDINGS: list[Binding] = [
+    Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+    Binding("escape", "cancel", "Cancel", id="form.cancel"),
+]
+
+
+def effective_key(binding: Binding, keymap: Mapping[str, str]) -> str:
+    """The keys a binding answers to once the site's keymap is applied."""
+    if binding.id and binding.id in keymap:
+        return keymap[binding.id]
+    return binding.key
+
+
+def key_label(keys: str) -> str:
+    """`f7,alt+1` → `F7 / Alt+1`, for the help screen and the palette."""
+    named = {"colon": ":", "escape": "Esc", "enter": "Enter", "delete": "Del"}
+
+    def one(part: str) -> str:
+        if part in named:
+            return named[part]
+        if len(part) == 1 or (part[0] == "f" and part[1:].isdigit()):
+            return part.upper()
+        return part.title()
+
+    return " / ".join("+".join(one(p.strip()) for p in key.split("+")) for key in keys.split(","))
+
+
+def described(bindings: Iterable[Binding]) -> list[Binding]:
+    """Only bindings a clerk should see listed (with an id and a description)."""
+    return [b for b in bindings if b.id and b.description]

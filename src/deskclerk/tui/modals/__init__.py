@@ -1,0 +1,1 @@
+"""Screens shown over the desk: forms, help, search, confirmation, first run."""

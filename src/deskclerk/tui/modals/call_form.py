@@ -1,0 +1,151 @@
+"""F2: log a call, with the caller looked up as the phone or unit is typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from deskclerk.tui.modals.form import Field, RecordForm
+from deskclerk.tui.modals.forms import category, parse_due
+from deskclerk.tui.quickline import CATEGORIES
+
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
+LOOKUP_DELAY = 0.15  # seconds of quiet typing before the directory is asked
+
+
+class CallerFound(Message):
+    def __init__(self, found: Any) -> None:
+        super().__init__()
+        self.found = found
+
+
+def describe_caller(ctx: Context, found: Any) -> Text:
+    """The lookup panel: unit, residents, recent calls, open orders (all as typed data)."""
+    from deskclerk.tui.panes.base import short_time
+
+    text = Text()
+    if found.unit is None and not found.residents:
+        text.append("No match in the directory.", style="italic")
+        return text
+    if found.unit is not None:
+        text.append(f"Unit {found.unit.code}", style="bold")
+        if found.unit.building:
+            text.append(f"  {found.unit.building}")
+        text.append("\n")
+    for r in found.residents[:4]:
+        text.append(f" {r.name}", style="bold")
+        text.append(f"  {r.phone}{'  owner' if r.is_owner else ''}  {r.unit_code}\n")
+    if found.recent_calls:
+        text.append("Recent calls\n", style="underline")
+        for c in found.recent_calls[:4]:
+            text.append(f" {short_time(ctx, c.received_at)} {c.category} ")
+            text.append(f"{c.matter}\n")
+    if found.open_orders:
+        text.append("Open work orders\n", style="underline")
+        for o in found.open_orders[:4]:
+            text.append(f" {o.number} {o.state} ")
+            text.append(f"{o.description}\n")
+    elif found.unit is not None:
+        text.append("No open work orders.\n", style="italic")
+    return text
+
+
+class CallForm(RecordForm):
+    """Phone and unit first, so the lookup can answer before the clerk asks."""
+
+    TITLE = "Log a call"
+    KIND = "call"
+
+    def __init__(self, phone: str = "", unit: str = "") -> None:
+        super().__init__()
+        self.prefill = {"phone": phone, "unit": unit}
+        self._timer: Timer | None = None
+        self.found: Any = None
+
+    def fields(self) -> list[Field]:
+        return [
+            Field(
+                "phone",
+                "Phone",
+                "caller's number or its last 4 digits",
+                value=self.prefill["phone"],
+            ),
+            Field("unit", "Unit", "3-1203", value=self.prefill["unit"]),
+            Field("caller", "Caller's name"),
+            Field("category", "Type", " / ".join(CATEGORIES), suggestions=CATEGORIES),
+            Field("matter", "What it is about"),
+            Field("passed_to", "Passed to (whom it must go to)"),
+            Field("callback_due", "Call back by", "16:00, +2h, 2026-11-25 10:00"),
+        ]
+
+    def side(self) -> Iterable[Any]:
+        yield Static("Type a phone or a unit: who it is shows here.", id="lookup")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if any(self.prefill.values()):
+            self._ask()
+
+    @on(Input.Changed, "#f-phone, #f-unit")
+    def _typed_caller(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(LOOKUP_DELAY, self._ask)
+
+    def _ask(self) -> None:
+        ctx = getattr(self.app, "ctx", None)
+        phone, unit = self.field("phone").value.strip(), self.field("unit").value.strip()
+        if ctx is None or not (len(phone) >= 4 or unit):
+            return
+        self._lookup(ctx, phone, unit)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="lookup")
+    def _lookup(self, ctx: Context, phone: str, unit: str) -> None:
+        from deskclerk.errors import DeskError
+        from deskclerk.services.directory import caller_context
+
+        try:
+            found = caller_context(ctx, phone=phone or None, unit=unit or None)
+        except DeskError:
+            return  # half-typed unit: nothing to show yet
+        if not get_current_worker().is_cancelled:
+            self.post_message(CallerFound(found))
+
+    def on_caller_found(self, message: CallerFound) -> None:
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is None:
+            return
+        found = self.found = message.found
+        self.query_one("#lookup", Static).update(describe_caller(ctx, found))
+        # Fill what the directory knows for sure, visibly, where nothing was typed.
+        if found.unit is not None and not self.field("unit").value.strip():
+            self.field("unit").value = found.unit.code
+        if len(found.residents) == 1 and not self.field("caller").value.strip():
+            self.field("caller").value = found.residents[0].name
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services.calls import log_call
+
+        return log_call(
+            ctx,
+            caller=values["caller"],
+            matter=values["matter"],
+            clerk=clerk,
+            phone=values["phone"],
+            unit=values["unit"] or None,
+            category=category(values["category"]),
+            passed_to=values["passed_to"],
+            callback_due=parse_due(ctx, values["callback_due"], "callback time"),
+        )
+
+    def saved_text(self, result: Any) -> str:
+        return f"Call {result.id} logged."

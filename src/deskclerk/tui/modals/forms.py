@@ -1,0 +1,258 @@
+"""The record forms: visitor in, work order, dispatch, handover note, clerk on duty."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from deskclerk.errors import InvalidInput
+from deskclerk.tui.modals.form import Field, RecordForm
+from deskclerk.tui.quickline import CATEGORIES, PRIORITIES, category_of
+
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
+_AHEAD = re.compile(r"^\+?\s*(\d+)\s*([mhd])$")
+
+
+def parse_due(ctx: Context, text: str, label: str) -> datetime | None:
+    """A deadline typed as `16:00`, `2026-11-25 10:00` or `+2h` / `4h` (from now)."""
+    text = text.strip()
+    if not text:
+        return None
+    m = _AHEAD.match(text.lower())
+    if m:
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
+        return ctx.now() + timedelta(**{unit: int(m.group(1))})
+    from deskclerk.timeparse import parse_when
+
+    return parse_when(text, ctx.tz, ctx.now(), label)
+
+
+def category(value: str) -> str:
+    """A call category from what was typed (`rep`, `报修`); unknown words go to the service."""
+    return category_of(value.strip()) or value.strip().lower() or "other"
+
+
+class VisitorForm(RecordForm):
+    """F3: sign a visitor in."""
+
+    TITLE = "Visitor in"
+    KIND = "visit"
+
+    def fields(self) -> list[Field]:
+        return [
+            Field("visitor", "Visitor's name"),
+            Field("unit", "Unit visited", "3-1203"),
+            Field("host", "Whom they visit"),
+            Field("purpose", "Purpose"),
+            Field("badge", "Badge / pass number"),
+            Field("plate", "Vehicle plate"),
+            Field("phone", "Phone"),
+            Field("id_number", "ID number (shown masked, purged later)"),
+        ]
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services.visits import sign_in
+
+        return sign_in(
+            ctx,
+            clerk=clerk,
+            **{k: v for k, v in values.items() if k != "unit"},
+            unit=values["unit"] or None,
+        )
+
+    def saved_text(self, result: Any) -> str:
+        return f"{result.visitor} signed in."
+
+
+class NoteForm(RecordForm):
+    """F5: a note for the next shift."""
+
+    TITLE = "Handover note"
+    KIND = "note"
+
+    def fields(self) -> list[Field]:
+        return [
+            Field("text", "Note for the next shift"),
+            Field("unit", "Unit (if about one)", "3-1203"),
+            Field("priority", "Priority", "normal", suggestions=PRIORITIES),
+        ]
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services.notes import add_note
+
+        return add_note(
+            ctx,
+            values["text"],
+            clerk=clerk,
+            priority=values["priority"].strip().lower() or "normal",
+            unit=values["unit"] or None,
+        )
+
+    def saved_text(self, result: Any) -> str:
+        return f"Note {result.id} added."
+
+
+class OrderForm(RecordForm):
+    """F4 (or w on a call): a new work order; from a call its details are filled in."""
+
+    TITLE = "New work order"
+    KIND = "order"
+
+    def __init__(self, from_call: Any | None = None) -> None:
+        super().__init__()
+        self.from_call = from_call
+
+    def fields(self) -> list[Field]:
+        call = self.from_call
+        return [
+            Field(
+                "unit",
+                "Unit",
+                "3-1203",
+                value=call.unit_code if call else "",
+                disabled=call is not None,
+            ),
+            Field(
+                "description",
+                "Problem",
+                value=call.matter if call else "",
+                disabled=call is not None,
+            ),
+            Field("category", "Work kind", "plumbing, electrical… (blank: general)"),
+            Field("priority", "Priority", "normal", suggestions=PRIORITIES),
+            Field("team", "Team", "blank: the team suggested for the unit and kind"),
+            Field("technician", "Technician", "optional"),
+        ]
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services import orders
+
+        priority = values["priority"].strip().lower() or "normal"
+        kind = values["category"].strip() or None
+        team = values["team"].strip() or None
+        if self.from_call is not None:
+            return orders.order_from_call(
+                ctx,
+                self.from_call.id,
+                clerk=clerk,
+                priority=priority,
+                category=kind,
+                team=team,
+                technician=values["technician"],
+            )
+        return orders.create_order(
+            ctx,
+            unit=values["unit"],
+            description=values["description"],
+            clerk=clerk,
+            category=kind or "general",
+            priority=priority,
+            team=team,
+            technician=values["technician"],
+        )
+
+    def saved_text(self, result: Any) -> str:
+        return f"Work order {result.number} logged."
+
+
+class DispatchForm(RecordForm):
+    """d on an order: assign a team (and a technician); a reason when re-assigning."""
+
+    TITLE = "Dispatch"
+    KIND = "order"
+
+    def __init__(self, order: Any) -> None:
+        super().__init__()
+        self.order = order
+
+    def fields(self) -> list[Field]:
+        o = self.order
+        return [
+            Field("number", "Order", value=f"{o.number} {o.unit_code}", disabled=True),
+            Field("team", "Team", "blank: the suggested team", value=o.team_name or ""),
+            Field("technician", "Technician", "optional", value=o.technician or ""),
+            Field("reason", "Reason (when re-assigning)"),
+        ]
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services.orders import dispatch
+
+        return dispatch(
+            ctx,
+            self.order.id,
+            clerk=clerk,
+            team=values["team"].strip() or None,
+            technician=values["technician"],
+            reason=values["reason"],
+        )
+
+    def saved_text(self, result: Any) -> str:
+        return f"{result.number} dispatched to {result.team_name or 'the team'}."
+
+
+class FirstRunForm(RecordForm):
+    """Asked once, on an empty database: the site's name and the first clerk."""
+
+    TITLE = "Welcome: set up this desk"
+
+    def fields(self) -> list[Field]:
+        return [
+            Field("site", "Site name (shown at the top)", "e.g. Lakeside Gardens"),
+            Field("clerk", "Your name (every record is stamped with it)"),
+        ]
+
+    def typed(self) -> bool:
+        return False
+
+    def action_cancel(self) -> None:
+        self.show_error("The desk needs a site name and your name to start.")
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.tui.data import first_run
+
+        if not values["site"].strip():
+            raise InvalidInput("Type the site's name.", field="site")
+        return first_run(ctx, values["site"], values["clerk"])
+
+
+class ClerkForm(RecordForm):
+    """Ctrl+O: a clerk takes over the desk (the previous shift ends, in the history)."""
+
+    TITLE = "Who is on duty?"
+
+    def __init__(self, site: str, names: list[str], required: bool = False) -> None:
+        super().__init__()
+        self.site = site
+        self.names = names
+        self.required = required
+
+    def fields(self) -> list[Field]:
+        hint = ", ".join(self.names[:4]) if self.names else "your name"
+        return [Field("clerk", "Clerk on duty", hint, suggestions=tuple(self.names))]
+
+    def action_cancel(self) -> None:
+        if self.required:
+            self.show_error("Type your name to start the shift.")
+        else:
+            super().action_cancel()
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.tui.data import change_clerk
+
+        return change_clerk(ctx, values["clerk"], self.site)
+
+
+__all__ = [
+    "CATEGORIES",
+    "ClerkForm",
+    "DispatchForm",
+    "FirstRunForm",
+    "NoteForm",
+    "OrderForm",
+    "VisitorForm",
+    "category",
+    "parse_due",
+]

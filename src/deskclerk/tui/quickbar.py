@@ -1,0 +1,229 @@
+"""The quick line at the foot of the desk: type a record in one line, see it, press Enter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from deskclerk.tui.quickline import QuickEntry, describe_due, parse
+
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
+HINT = ": quick line — 3-1203 repair kitchen tap leaking @plumbing !4h · Enter saves · Esc leaves"
+
+
+NO_CALLER = "no resident on file for this unit: use F2 to give the caller's name"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the directory says about a quick line's unit and team."""
+
+    line: str
+    resident: str = ""
+    unit_problem: str = ""
+    team: str = ""
+    team_problem: str = ""
+
+
+class QuickResolved(Message):
+    def __init__(self, resolved: Resolved) -> None:
+        super().__init__()
+        self.resolved = resolved
+
+
+def resolve(ctx: Context, line: str, entry: QuickEntry) -> Resolved:
+    """Look up the unit (→ resident) and the @team (or the team suggested for a repair)."""
+    from deskclerk.errors import DeskError
+    from deskclerk.services.directory import get_unit, list_teams
+
+    resident = unit_problem = team = team_problem = ""
+    if entry.unit:
+        try:
+            unit = get_unit(ctx, entry.unit)
+        except DeskError as exc:
+            unit_problem = exc.message
+        else:
+            resident = unit.residents[0].name if unit.residents else ""
+    if entry.team:
+        word = entry.team.casefold()
+        teams = list_teams(ctx)
+        named = [t.name for t in teams if t.name.casefold().startswith(word)]
+        by_kind = [t.name for t in teams if any(c.casefold() == word for c in t.categories)]
+        found = named or by_kind
+        if len(found) == 1:
+            team = found[0]
+        elif found:
+            team_problem = f"@{entry.team}: which team? {', '.join(found)}"
+        else:
+            team_problem = f"@{entry.team}: no such team"
+    return Resolved(line, resident, unit_problem, team, team_problem)
+
+
+def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -> Text:
+    """The record the line will create, and every word that does not fit."""
+    text = Text("→ ")
+    if not entry.category:
+        text.append("call", style="bold")
+    else:
+        text.append(
+            "repair call + work order" if entry.category == "repair" else f"{entry.category} call",
+            style="bold",
+        )
+    if entry.unit:
+        text.append(" · unit ")
+        text.append(entry.unit)
+        if resolved is not None and resolved.line and resolved.resident:
+            text.append(" (")
+            text.append(resolved.resident)
+            text.append(")")
+    if entry.phone:
+        text.append(" · ☎ ")
+        text.append(entry.phone)
+    if entry.matter:
+        text.append(" · “")
+        text.append(entry.matter)
+        text.append("”")
+    if resolved is not None and resolved.team:
+        text.append(" · team ")
+        text.append(resolved.team)
+    if entry.priority:
+        text.append(f" · {entry.priority}")
+    if entry.due_in is not None:
+        text.append(f" · call back in {describe_due(entry.due_in)}")
+        if ctx is not None:
+            at = ctx.local(ctx.now() + entry.due_in)
+            text.append(at.strftime(" (%H:%M)"))
+    problems = list(entry.problems)
+    if resolved is not None:
+        problems += [p for p in (resolved.unit_problem, resolved.team_problem) if p]
+        if resolved.unit_problem == "" and not resolved.resident and entry.unit:
+            problems.append(NO_CALLER)
+    for problem in problems:
+        text.append("  ✗ ", style="bold red")
+        text.append(problem, style="red")
+    return text
+
+
+class QuickBar(Vertical):
+    """The one-line entry (focus with : or Ctrl+L) and its live preview."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry = QuickEntry()
+        self.resolved: Resolved | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="quick-preview")
+        yield Input(placeholder=HINT, id="quick-input")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#quick-input", Input)
+
+    def show_preview(self) -> None:
+        ctx = getattr(self.app, "ctx", None)
+        box = self.query_one("#quick-preview", Static)
+        if self.input.value.strip():
+            box.update(preview(self.entry, self.resolved, ctx))
+            box.display = True
+        else:
+            box.display = False
+
+    @on(Input.Changed, "#quick-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self.entry = parse(event.value)
+        line = event.value
+        if self.resolved is not None and self.resolved.line != line:
+            # keep what the directory said while the unit/team words are unchanged
+            old = parse(self.resolved.line)
+            if (old.unit, old.team) != (self.entry.unit, self.entry.team):
+                self.resolved = None
+        self.show_preview()
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is not None and (self.entry.unit or self.entry.team):
+            self._resolve(ctx, line, self.entry)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="quick")
+    def _resolve(self, ctx: Context, line: str, entry: QuickEntry) -> None:
+        resolved = resolve(ctx, line, entry)
+        if not get_current_worker().is_cancelled:
+            self.post_message(QuickResolved(resolved))
+
+    def on_quick_resolved(self, message: QuickResolved) -> None:
+        self.resolved = message.resolved
+        self.show_preview()
+
+    @on(Input.Submitted, "#quick-input")
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        entry, resolved = self.entry, self.resolved
+        waiting = bool(entry.unit or entry.team) and (
+            resolved is None or parse(resolved.line) != entry
+        )
+        problems = entry.problems or (
+            resolved is not None
+            and (resolved.unit_problem or resolved.team_problem or not resolved.resident)
+        )
+        if not entry.ready or problems or waiting:
+            self.app.bell()
+            if waiting and not problems:
+                self.app.notify("Still looking up the unit; press Enter again.")
+            return
+        line = self.input.value
+        desk: Any = self.app
+
+        def run(ctx: Context, clerk: str) -> Any:
+            return commit(ctx, clerk, entry, resolved)
+
+        desk.perform(
+            "call", run, lambda r: f"Saved from the quick line: {r}", self._committed(line)
+        )
+
+    def _committed(self, line: str) -> Any:
+        def clear() -> None:
+            if self.input.value == line:
+                self.input.value = ""
+
+        return clear
+
+    def key_escape(self) -> None:
+        self.app.action_focus_pane()  # type: ignore[attr-defined]
+
+
+def commit(ctx: Context, clerk: str, entry: QuickEntry, resolved: Resolved | None) -> str:
+    """Save the line: a call, and for a repair its work order; returns what was made."""
+    from deskclerk.services.calls import log_call
+
+    due = ctx.now() + entry.due_in if entry.due_in is not None else None
+    call = log_call(
+        ctx,
+        caller=resolved.resident if resolved else "",
+        matter=entry.matter,
+        clerk=clerk,
+        phone=entry.phone,
+        unit=entry.unit or None,
+        category=entry.category,
+        callback_due=due,
+    )
+    if entry.category != "repair":
+        return f"call {call.id}"
+    from deskclerk.services.orders import order_from_call
+
+    order = order_from_call(
+        ctx,
+        call.id,
+        clerk=clerk,
+        priority=entry.priority or "normal",
+        team=resolved.team if resolved and resolved.team else None,
+    )
+    return f"call {call.id} → {order.number}"

@@ -1,0 +1,54 @@
+"""The status bar: site, clerk on duty, shift, clock and the live counts."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+from textual.widgets import Static
+
+from deskclerk.tui.messages import Counts
+
+
+class StatusBar(Static):
+    """One line at the top; text only, so it reads the same without colour."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.site = ""
+        self.clerk = ""
+        self.shift = ""
+        self.state = "opening…"
+        self.counts: Counts | None = None
+        self.now: datetime | None = None
+        self.tz: tzinfo | None = None
+
+    def show(self) -> None:
+        """Redraw from the current values."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(self.site or "deskclerk", style="bold")
+        if self.clerk:
+            text.append(" · ")
+            text.append(self.clerk)
+            if self.shift:
+                text.append(f" ({self.shift})")
+        else:
+            text.append(" · ")
+            text.append(self.state, style="italic")
+        if self.now is not None:
+            local = self.now.astimezone(self.tz) if self.tz else self.now
+            text.append(" · ")
+            text.append(local.strftime("%a %H:%M"), style="bold")
+        c = self.counts
+        if c is not None:
+            text.append(" │ ")
+            text.append(f"orders {c.open_orders}{'+' if c.capped else ''}")
+            if c.overdue_orders:
+                text.append(f" ⚠{c.overdue_orders} late", style="bold red")
+            text.append(f" · in {c.on_site}")
+            text.append(" · callbacks ")
+            text.append(
+                f"☎{c.callbacks_due}" if c.callbacks_due else "0",
+                style="bold yellow" if c.callbacks_due else "",
+            )
+        self.update(text)

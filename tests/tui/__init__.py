@@ -1,0 +1,1 @@
+"""Tests of the desk (Textual pilot and snapshot tests)."""

@@ -1,0 +1,249 @@
+"""Pilot tests of the desk: each pane's main flow, checked on screen and in the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskclerk.tui.app import DeskApp
+
+from .conftest import settle
+from .dataset import CLERK
+
+
+def rows(app: DeskApp, pane: str) -> list[list[str]]:
+    """The cells of a pane's table as plain text."""
+    table = app.pane(pane).table
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_opens_with_newest_first_and_marks(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        calls = rows(app, "calls")
+        assert [r[3] for r in calls] == ["[/]", "王芳"]  # newest first, markup shown literally
+        assert calls[0][0] == "⚠"  # the overdue callback is marked without colour
+        assert app.clerk == CLERK and "Test Gardens" in str(app.status.render())
+        visits = rows(app, "visitors")
+        assert visits[1][3] == "[bold red]x"
+
+
+async def test_log_a_call(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"13800001234")
+        await pilot.pause(0.3)  # the caller lookup waits for the typing to stop
+        await settle(pilot)
+        form = app.screen
+        assert form.field("unit").value == "3-1203"  # type: ignore[attr-defined]
+        assert form.field("caller").value == "王芳"  # type: ignore[attr-defined]
+        assert "kitchen tap leaking" in str(form.query_one("#lookup").render())
+        form.field("category").value = "inquiry"  # type: ignore[attr-defined]
+        form.field("matter").value = "water stop times"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, type(form))
+        saved = list_calls(desk_ctx, limit=5).items[0]
+        assert (saved.matter, saved.unit_code, saved.taken_by) == (
+            "water stop times",
+            "3-1203",
+            CLERK,
+        )
+        assert rows(app, "calls")[0][5] == "water stop times"
+
+
+async def test_refused_save_keeps_the_form(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        form: Any = app.screen
+        form.field("unit").value = "9-9999"
+        form.field("caller").value = "Zoe"
+        form.field("matter").value = "something"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.field("matter").value == "something"
+        assert "9-9999" in str(form.query_one("#form-error").render())
+
+
+async def test_escape_on_a_half_filled_form_asks(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.simple import ConfirmScreen
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.press(*"Bob")
+        form = app.screen
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.screen is form and form.field("visitor").value == "Bob"  # type: ignore[attr-defined]
+        await pilot.press("escape", "y")
+        assert not hasattr(app.screen, "field")
+
+
+async def test_call_to_work_order(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # the older call: 王芳's leaking tap
+        await pilot.press("w")
+        await settle(pilot)
+        form: Any = app.screen
+        assert form.field("description").value == "kitchen tap leaking"
+        assert form.field("unit").value == "3-1203"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        call = list_calls(desk_ctx, limit=5).items[1]
+        assert call.order_number
+        assert app.active == "dispatch"
+        assert any("kitchen tap leaking" in r[6] for r in rows(app, "dispatch"))
+
+
+async def test_visitor_in_and_out(desk_ctx: Any) -> None:
+    from deskclerk.services.visits import list_visits
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.press(*"张伟", "tab", *"3-1203", "enter")
+        await pilot.press(*"王芳", "enter", *"repair", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        newest = list_visits(desk_ctx, limit=1).items[0]
+        assert (newest.visitor, newest.on_site) == ("张伟", True)
+        assert app.active == "visitors"
+        assert rows(app, "visitors")[0][3] == "张伟"
+        await pilot.press("o")
+        await settle(pilot)
+        assert list_visits(desk_ctx, limit=1).items[0].on_site is False
+        assert rows(app, "visitors")[0][2] != "in"
+
+
+async def test_add_a_note(desk_ctx: Any) -> None:
+    from deskclerk.services.notes import list_notes
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", *"Boiler check at 14:00", "ctrl+s")
+        await settle(pilot)
+        assert list_notes(desk_ctx, limit=1).items[0].text == "Boiler check at 14:00"
+        assert app.active == "handover"
+        assert rows(app, "handover")[0][4] == "Boiler check at 14:00"
+
+
+async def test_search_by_last_four_digits_and_chinese_name(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6", *"5678")
+        await settle(pilot)
+        found = [h.title for h in app.screen.hits]  # type: ignore[attr-defined]
+        assert "[bold red]x" in found
+        await pilot.press(*["backspace"] * 4, *"王芳")
+        await settle(pilot)
+        hits = app.screen.hits  # type: ignore[attr-defined]
+        assert any(h.kind == "call" and h.title == "王芳" for h in hits)
+        call_index = next(i for i, h in enumerate(hits) if h.kind == "call")
+        await pilot.press("down", *["down"] * call_index, "enter")
+        await settle(pilot)
+        assert app.active == "calls"
+        assert app.pane("calls").current().caller == "王芳"
+
+
+async def test_quick_line_makes_a_repair_and_its_order(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"3-1203 repair shower broken @plumb !2h")
+        await settle(pilot)
+        preview = str(app.query_one("#quick-preview").render())
+        assert "王芳" in preview and "Plumbing" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        call = list_calls(desk_ctx, limit=1).items[0]
+        assert (call.matter, call.category, call.caller) == ("shower broken", "repair", "王芳")
+        assert call.order_number
+        assert app.query_one("#quick-input").value == ""  # type: ignore[attr-defined]
+
+
+async def test_quick_line_shows_unknown_words(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"9-9999 repair tap @nobody")
+        await settle(pilot)
+        preview = str(app.query_one("#quick-preview").render())
+        assert "no such team" in preview and "9-9999" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query_one("#quick-input").value  # type: ignore[attr-defined]
+
+
+async def test_first_run_asks_site_and_clerk(ctx: Any) -> None:
+    from dataclasses import replace
+
+    from deskclerk.services.shifts import current_shift
+
+    ctx.settings = replace(ctx.settings, site_name="")
+    app = DeskApp(context=ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "No calls yet" in str(app.pane("calls").query_one(".pane-empty").render())
+        await pilot.press(*"Lakeside", "tab", *"Bo", "enter")
+        await settle(pilot)
+        assert app.site == "Lakeside" and app.clerk == "Bo"
+        shift = current_shift(ctx)
+        assert shift is not None and shift.clerk == "Bo"
+
+
+async def test_small_screen_switches_panes_large_shows_all(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert [p.display for p in app.panes()] == [True, False, False, False]
+        await pilot.press("f9")
+        assert [p.display for p in app.panes()] == [False, False, True, False]
+        await pilot.press("alt+2")
+        assert app.active == "visitors"
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert all(p.display for p in app.panes())
+
+
+async def test_keymap_remaps_and_help_lists_it(desk_ctx: Any) -> None:
+    from dataclasses import replace
+
+    from deskclerk.tui.modals.call_form import CallForm
+    from deskclerk.tui.modals.simple import HelpScreen
+
+    desk_ctx.settings = replace(desk_ctx.settings, keymap={"desk.log_call": "f12"})
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        assert isinstance(app.screen, CallForm)
+        await pilot.press("escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("DataTable")
+        keys = {
+            str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0])  # type: ignore[attr-defined]
+            for i in range(table.row_count)
+        }  # type: ignore[attr-defined]
+        assert keys["Call"] == "F12" and keys["Sign out"] == "O"
