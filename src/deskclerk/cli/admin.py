@@ -224,7 +224,7 @@ def amend(
     ctx = context(typer_ctx)
     record_id = _record_id(ctx, kind, ref)
     records.amend(ctx, kind, record_id, field, value, reason=reason, clerk=clerk_name(clerk))
-    typer.echo(f"{kind} {record_id}: {field} amended")
+    typer.echo(f"{kind} {ref.strip()}: {field} amended")
 
 
 @handle_errors
@@ -241,7 +241,7 @@ def void(
     ctx = context(typer_ctx)
     record_id = _record_id(ctx, kind, ref)
     records.void(ctx, kind, record_id, reason=reason, clerk=clerk_name(clerk))
-    typer.echo(f"{kind} {record_id}: voided")
+    typer.echo(f"{kind} {ref.strip()}: voided")
 
 
 @handle_errors
@@ -259,14 +259,14 @@ def history(
     record_id = _record_id(ctx, kind, ref)
     entries = records.history(ctx, kind, record_id)
     if not entries:
-        raise fail(f"there is no history for {kind} {record_id}")
+        raise fail(f"there is no history for {kind} {ref.strip()}")
     emit(
         fmt,
         entries,
         cls=HistoryEntry,
         columns=history_columns(ctx),
         tz=ctx.tz,
-        title=f"history of {kind} {record_id}",
+        title=f"history of {kind} {ref.strip()}",
     )
 
 

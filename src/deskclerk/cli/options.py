@@ -1,4 +1,10 @@
-"""Options several commands share, written once so their help reads the same everywhere."""
+"""Options several commands share, written once so their help reads the same everywhere.
+
+Exit codes: a time that cannot be read (`--at 25:99`, `--since 2026-02-30`) is
+an error in what was typed, like an unknown unit: a message on stderr and exit
+1.  Exit 2 is kept for usage errors Typer finds before the command runs (an
+unknown option, a missing required one, a value outside a fixed choice).
+"""
 
 from __future__ import annotations
 
