@@ -1,0 +1,473 @@
+"""Work order rows: the public shapes, reading them, numbering, events and audit.
+
+Shared by `orders` (creating, lists) and `order_steps` (state changes); the
+faces import from `deskclerk.services.orders`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from deskclerk import cleaning
+from deskclerk.config import Settings
+from deskclerk.errors import InvalidInput, NotFound, StorageError
+from deskclerk.models import (
+    Call,
+    OrderEvent,
+    OrderState,
+    Priority,
+    Resident,
+    Team,
+    Unit,
+    WorkOrder,
+)
+from deskclerk.services import deadlines, history, search
+from deskclerk.services.context import Context
+from deskclerk.services.directory import TeamPublic
+from deskclerk.services.tables import insert_row, table_of
+
+WO = table_of(WorkOrder)
+E = table_of(OrderEvent)
+U = table_of(Unit)
+T = table_of(Team)
+C = table_of(Call)
+R = table_of(Resident)
+
+OPEN_STATES = (
+    OrderState.logged.value,
+    OrderState.dispatched.value,
+    OrderState.on_site.value,
+    OrderState.done.value,  # done but not yet called back: still open
+)
+STATE_WORDS = {
+    "logged": "logged",
+    "dispatched": "dispatched",
+    "on_site": "on site",
+    "done": "done",
+    "closed": "closed",
+    "cancelled": "cancelled",
+}
+DEFAULT_CATEGORY = "general"
+PRIORITY_ZH = {
+    "紧急": "urgent",
+    "急": "urgent",
+    "高": "high",
+    "普通": "normal",
+    "一般": "normal",
+    "低": "low",
+}
+_NUMBER = re.compile(r"^WO-\d{8}-\d{3,}$")
+
+
+@dataclass(frozen=True)
+class OrderPublic:
+    """A work order as the faces show it.
+
+    The due instants are *effective*: moved on by the pauses, finished and
+    running.  `alert` and `time_left` are of the clock running now (`clock`:
+    "on site", "done", "callback" or "" when none runs); `time_left` is negative
+    once overdue.  `resident_name`/`resident_phone` are the caller of the source
+    call, else the unit's first resident (owner first).
+    """
+
+    id: int
+    number: str
+    call_id: int | None
+    unit_code: str
+    resident_name: str
+    resident_phone: str
+    category: str
+    priority: str
+    description: str
+    team_name: str
+    technician: str
+    state: str
+    logged_by: str
+    logged_at: datetime
+    dispatched_at: datetime | None
+    on_site_at: datetime | None
+    done_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str
+    on_site_due: datetime | None
+    done_due: datetime | None
+    callback_due: datetime | None
+    paused: bool
+    pause_reason: str
+    paused_seconds: int
+    callback_attempts: int
+    verdict: str
+    callback_comment: str
+    reopened_count: int
+    charge: float
+    alert: str
+    time_left: timedelta | None
+    clock: str = ""
+    paused_since: datetime | None = None
+    callback_at: datetime | None = None
+    recorded_at: datetime | None = None
+    voided: bool = False
+    void_reason: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        """Not closed, not cancelled (a done order still waits for its callback)."""
+        return self.state in OPEN_STATES
+
+
+@dataclass(frozen=True)
+class OrderEventPublic:
+    """One step in a work order's life: what, when it happened, when written, by whom."""
+
+    id: int
+    order_id: int
+    kind: str
+    at: datetime
+    recorded_at: datetime
+    clerk: str
+    detail: str
+
+
+# --- reading values a clerk typed ------------------------------------------------------
+
+
+def parse_priority(value: str | None, settings: Settings) -> str:
+    """A priority by name, Chinese word (紧急/高/普通/低) or unique prefix; default normal."""
+    text = cleaning.clean_text(value, "priority", max_length=20).casefold()
+    if not text:
+        return Priority.normal.value
+    known = [p.value for p in Priority]
+    known += [p for p in settings.deadlines if p not in known]
+    if text in known:
+        return text
+    if text in PRIORITY_ZH:
+        return PRIORITY_ZH[text]
+    matches = [p for p in known if p.startswith(text)]
+    if len(matches) == 1:
+        return matches[0]
+    raise InvalidInput(
+        f"The priority {value!r} is not one of: {', '.join(known)} (紧急, 高, 普通, 低).",
+        "priority",
+    )
+
+
+def parse_category(value: str | None) -> str:
+    """The kind of work (plumbing, electrical, …): one short word, lower case."""
+    text = cleaning.clean_text(value, "work category", max_length=30).casefold()
+    return text or DEFAULT_CATEGORY
+
+
+def ref_clause(ref: int | str) -> sa.ColumnElement[bool]:
+    """The WHERE clause for an order named by id or by number (WO-20261124-007)."""
+    if isinstance(ref, int):
+        return WO.c.id == ref
+    text = cleaning.clean_text(str(ref), "work order", max_length=30).upper()
+    if text.isdigit():
+        return WO.c.id == int(text)
+    if _NUMBER.match(text):
+        return WO.c.number == text
+    raise InvalidInput(
+        f"{ref!r} is not a work order: write its number, e.g. WO-20261124-007.", "work order"
+    )
+
+
+# --- rows to public shapes -------------------------------------------------------------
+
+
+def _first_resident(column: Any) -> Any:
+    return (
+        sa.select(column)
+        .where(R.c.unit_id == WO.c.unit_id, R.c.active.is_(True))
+        .order_by(R.c.is_owner.desc(), R.c.id)
+        .limit(1)
+        .correlate(WO)
+        .scalar_subquery()
+    )
+
+
+def select_orders() -> sa.Select[Any]:
+    """Every column of work_order plus what the public shape names (unit, team, resident)."""
+    return (
+        sa.select(
+            WO,
+            U.c.code.label("unit_code"),
+            T.c.name.label("team_name"),
+            C.c.caller.label("call_caller"),
+            C.c.phone.label("call_phone"),
+            _first_resident(R.c.name).label("res_name"),
+            _first_resident(R.c.phone).label("res_phone"),
+        )
+        .select_from(WO)
+        .outerjoin(U, U.c.id == WO.c.unit_id)
+        .outerjoin(T, T.c.id == WO.c.team_id)
+        .outerjoin(C, C.c.id == WO.c.call_id)
+    )
+
+
+def reopen_times(s: Session, rows: list[Any]) -> dict[int, datetime]:
+    """When each reopened order was last reopened: its done clock restarted then."""
+    ids = [r.id for r in rows if r.reopened_count]
+    if not ids:
+        return {}
+    got = s.execute(
+        sa.select(E.c.order_id, sa.func.max(E.c.at))
+        .where(E.c.order_id.in_(ids), E.c.kind == "reopened")
+        .group_by(E.c.order_id)
+    )
+    return {int(i): at for i, at in got}
+
+
+def to_public(row: Any, now: datetime, reopened_at: datetime | None = None) -> OrderPublic:
+    """The public shape of one `select_orders` row at the instant `now`."""
+    clock = deadlines.running_clock(
+        state=row.state,
+        logged_at=row.logged_at,
+        on_site_at=row.on_site_at,
+        done_at=row.done_at,
+        on_site_due=row.on_site_due,
+        done_due=row.done_due,
+        callback_due=row.callback_due,
+        paused_seconds=row.paused_seconds,
+        paused_since=row.paused_since,
+        done_clock_start=reopened_at or row.logged_at,
+        now=now,
+    )
+    moved = lambda due: deadlines.effective(due, row.paused_seconds, row.paused_since, now)  # noqa: E731
+    if row.call_caller:
+        name, phone = row.call_caller, row.call_phone or ""
+    else:
+        name, phone = row.res_name or "", row.res_phone or ""
+    return OrderPublic(
+        id=row.id,
+        number=row.number,
+        call_id=row.call_id,
+        unit_code=row.unit_code or "",
+        resident_name=name,
+        resident_phone=phone,
+        category=row.category,
+        priority=row.priority,
+        description=row.description,
+        team_name=row.team_name or "",
+        technician=row.technician,
+        state=row.state,
+        logged_by=row.logged_by,
+        logged_at=row.logged_at,
+        dispatched_at=row.dispatched_at,
+        on_site_at=row.on_site_at,
+        done_at=row.done_at,
+        closed_at=row.closed_at,
+        cancelled_at=row.cancelled_at,
+        cancel_reason=row.cancel_reason,
+        on_site_due=moved(row.on_site_due),
+        done_due=moved(row.done_due),
+        callback_due=row.callback_due,
+        paused=row.paused_since is not None,
+        pause_reason=row.pause_reason,
+        paused_seconds=row.paused_seconds,
+        callback_attempts=row.callback_attempts,
+        verdict=row.verdict,
+        callback_comment=row.callback_comment,
+        reopened_count=row.reopened_count,
+        charge=row.charge,
+        alert=clock.alert,
+        time_left=clock.time_left,
+        clock=clock.name,
+        paused_since=row.paused_since,
+        callback_at=row.callback_at,
+        recorded_at=row.recorded_at,
+        voided=row.voided_at is not None,
+        void_reason=row.void_reason,
+    )
+
+
+def publics(s: Session, rows: list[Any], now: datetime) -> list[OrderPublic]:
+    """Public shapes of several `select_orders` rows (one extra query if any was reopened)."""
+    reopened = reopen_times(s, rows)
+    return [to_public(r, now, reopened.get(r.id)) for r in rows]
+
+
+def load(s: Session, ref: int | str) -> Any:
+    """The `select_orders` row of one order; NotFound worded for the clerk."""
+    row = s.execute(select_orders().where(ref_clause(ref))).first()
+    if row is None:
+        raise NotFound(f"There is no work order {ref}.")
+    return row
+
+
+def fetch(s: Session, ref: int | str, now: datetime) -> OrderPublic:
+    """One order's public shape, read inside the caller's session."""
+    return publics(s, [load(s, ref)], now)[0]
+
+
+# --- writing helpers shared with order_steps ---------------------------------------------
+
+
+def add_event(
+    s: Session,
+    order_id: int,
+    kind: str,
+    *,
+    at: datetime,
+    now: datetime,
+    clerk: str,
+    detail: str = "",
+) -> None:
+    """Append one step to the order's events."""
+    s.execute(
+        sa.insert(E).values(
+            order_id=order_id, kind=kind, at=at, recorded_at=now, clerk=clerk, detail=detail
+        )
+    )
+
+
+def audit(
+    s: Session,
+    order_id: int,
+    *,
+    now: datetime,
+    clerk: str,
+    action: str,
+    field_name: str = "",
+    old: object = "",
+    new: object = "",
+    reason: str = "",
+) -> None:
+    """Append one entry about an order to the audit history."""
+    history.record(
+        s,
+        at=now,
+        actor=clerk,
+        action=action,
+        entity="order",
+        entity_id=order_id,
+        field_name=field_name,
+        old=old,
+        new=new,
+        reason=reason,
+    )
+
+
+def reindex(s: Session, order_id: int) -> None:
+    """Index the order again from its stored columns (technician or unit changed)."""
+    row = s.execute(
+        sa.select(WO.c.number, WO.c.description, WO.c.category, WO.c.technician, U.c.code)
+        .select_from(WO)
+        .outerjoin(U, U.c.id == WO.c.unit_id)
+        .where(WO.c.id == order_id)
+    ).one()
+    search.index_record(s, "order", order_id, search.order_body(*row))
+
+
+def shown_time(ctx: Context, at: datetime) -> str:
+    """An instant as a clerk reads it: 14:05 today, else 2026-11-23 14:05."""
+    local = ctx.local(at)
+    if local.date() == ctx.local(ctx.now()).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def _last_sequence(s: Session, prefix: str) -> int:
+    # a range on the unique index of `number`; the longest (then greatest) number is
+    # the last, so WO-…-1000 comes after WO-…-999
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    last = s.execute(
+        sa.select(WO.c.number)
+        .where(WO.c.number >= prefix, WO.c.number < upper)
+        .order_by(sa.func.length(WO.c.number).desc(), WO.c.number.desc())
+        .limit(1)
+    ).scalar()
+    if last is None:
+        return 0
+    try:
+        return int(last[len(prefix) :])
+    except ValueError:
+        return 0
+
+
+def insert_numbered(s: Session, values: dict[str, Any], logged_local_day: str) -> tuple[int, str]:
+    """Insert an order with the next free number of its day: WO-YYYYMMDD-NNN.
+
+    SQLite serialises writers (BEGIN IMMEDIATE), but on PostgreSQL a second desk
+    may take the same number between our read and our insert: the unique
+    constraint refuses it, and we try the next number inside a savepoint.
+    """
+    prefix = f"WO-{logged_local_day}-"
+    seq = _last_sequence(s, prefix) + 1
+    for _ in range(100):
+        number = f"{prefix}{seq:03d}"
+        try:
+            with s.begin_nested():
+                order_id = insert_row(s, WO, number=number, **values)
+            return order_id, number
+        except IntegrityError as exc:
+            if "number" not in str(exc.orig).lower():
+                raise
+            seq = max(seq + 1, _last_sequence(s, prefix) + 1)
+    raise StorageError("No free work order number was found: the order was NOT saved. Save again.")
+
+
+# --- teams -----------------------------------------------------------------------------
+
+
+def _team_rows(s: Session) -> list[TeamPublic]:
+    rows = s.execute(
+        sa.select(T.c.id, T.c.name, T.c.categories, T.c.areas)
+        .where(T.c.active.is_(True))
+        .order_by(T.c.name, T.c.id)
+    )
+    return [
+        TeamPublic(
+            r.id,
+            r.name,
+            tuple(c.strip().casefold() for c in r.categories.split(",") if c.strip()),
+            tuple(a.strip().upper() for a in r.areas.split(",") if a.strip()),
+        )
+        for r in rows
+    ]
+
+
+def choose_team(teams: list[TeamPublic], area: str, category: str) -> TeamPublic | None:
+    """The team that covers `category` in `area`.
+
+    A team naming the area beats one covering every area (no areas listed); a
+    team of the category beats a "general" team; among equals, the first by name.
+    """
+    area = area.strip().upper()
+    category = category.casefold()
+
+    def score(team: TeamPublic) -> tuple[int, int] | None:
+        if team.areas and area not in team.areas:
+            return None
+        if category in team.categories:
+            kind = 2
+        elif DEFAULT_CATEGORY in team.categories:
+            kind = 1
+        else:
+            return None
+        return (kind, 1 if team.areas else 0)
+
+    best: tuple[tuple[int, int], TeamPublic] | None = None
+    for team in teams:
+        sc = score(team)
+        if sc is not None and (best is None or sc > best[0]):
+            best = (sc, team)
+    return best[1] if best else None
+
+
+def suggest_in(s: Session, unit_id: int | None, category: str) -> TeamPublic | None:
+    """`choose_team` for a unit id, inside the caller's session."""
+    area = ""
+    if unit_id is not None:
+        area = s.execute(sa.select(U.c.area).where(U.c.id == unit_id)).scalar() or ""
+    return choose_team(_team_rows(s), area, category)
