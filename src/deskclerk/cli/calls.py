@@ -23,6 +23,7 @@ DueOpt = Annotated[
     str | None,
     typer.Option(
         "--callback-due",
+        metavar="WHEN",
         help=f"When the caller was promised an answer: {TIME_FORMS}, or +4h / +2d from now.",
         show_default=False,
     ),
@@ -50,23 +51,33 @@ def due(ctx: Context, text: str | None) -> datetime | None:
 def add(
     typer_ctx: typer.Context,
     matter: Annotated[
-        str, typer.Option("--matter", help="What it is about (事由).", show_default=False)
+        str,
+        typer.Option(
+            "--matter", metavar="TEXT", help="What it is about (事由).", show_default=False
+        ),
     ],
-    caller: Annotated[str, typer.Option("--caller", help="The caller's name.", show_default=False)],
-    phone: Annotated[str, typer.Option("--phone", help="A number to call back.")] = "",
+    caller: Annotated[
+        str, typer.Option("--caller", metavar="NAME", help="The caller's name.", show_default=False)
+    ],
+    phone: Annotated[
+        str, typer.Option("--phone", metavar="PHONE", help="A number to call back.")
+    ] = "",
     unit: UnitOpt = None,
     category: Annotated[
         str,
         typer.Option(
             "--category",
+            metavar="CATEGORY",
             help="repair 报修, complaint 投诉, inquiry 咨询, help 求助, suggestion 建议, other.",
         ),
     ] = "other",
     passed_to: Annotated[
-        str, typer.Option("--passed-to", help="Whom it was passed to, if anyone.")
+        str, typer.Option("--passed-to", metavar="NAME", help="Whom it was passed to, if anyone.")
     ] = "",
     callback_due: DueOpt = None,
-    answer: Annotated[str, typer.Option("--answer", help="The answer given on the spot.")] = "",
+    answer: Annotated[
+        str, typer.Option("--answer", metavar="TEXT", help="The answer given on the spot.")
+    ] = "",
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
@@ -99,7 +110,10 @@ def answer(
     typer_ctx: typer.Context,
     call_id: CallId,
     text: Annotated[
-        str, typer.Option("--answer", help="The answer given to the caller.", show_default=False)
+        str,
+        typer.Option(
+            "--answer", metavar="TEXT", help="The answer given to the caller.", show_default=False
+        ),
     ],
     clerk: ClerkOpt = None,
 ) -> None:
@@ -115,7 +129,10 @@ def answer(
 def pass_(
     typer_ctx: typer.Context,
     call_id: CallId,
-    to: Annotated[str, typer.Option("--to", help="Who owns it from now on.", show_default=False)],
+    to: Annotated[
+        str,
+        typer.Option("--to", metavar="NAME", help="Who owns it from now on.", show_default=False),
+    ],
     callback_due: DueOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
@@ -132,7 +149,9 @@ def pass_(
 def close(
     typer_ctx: typer.Context,
     call_id: CallId,
-    note: Annotated[str, typer.Option("--note", help="How it ended (kept in the history).")] = "",
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="How it ended (kept in the history).")
+    ] = "",
     clerk: ClerkOpt = None,
 ) -> None:
     """Close a call: nothing more is owed to the caller."""

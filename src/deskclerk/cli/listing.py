@@ -24,13 +24,20 @@ app = typer.Typer(no_args_is_help=True)
 
 SinceOpt = Annotated[
     str | None,
-    typer.Option("--since", help=f"From this time on: {TIME_FORMS}.", show_default=False),
+    typer.Option(
+        "--since", metavar="WHEN", help=f"From this time on: {TIME_FORMS}.", show_default=False
+    ),
 ]
 UntilOpt = Annotated[
     str | None,
-    typer.Option("--until", help="Before this time (same forms as --since).", show_default=False),
+    typer.Option(
+        "--until",
+        metavar="WHEN",
+        help="Before this time (same forms as --since).",
+        show_default=False,
+    ),
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Show the newest N.")]
+LimitOpt = Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Show the newest N.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Show every record, not only the newest N.")]
 VoidOpt = Annotated[bool, typer.Option("--voided", help="Include voided records.")]
 
@@ -121,7 +128,12 @@ def calls(
     unit: UnitOpt = None,
     state: Annotated[
         str | None,
-        typer.Option("--state", help="open, answered, passed_on or closed.", show_default=False),
+        typer.Option(
+            "--state",
+            metavar="STATE",
+            help="open, answered, passed_on or closed.",
+            show_default=False,
+        ),
     ] = None,
     limit: LimitOpt = 50,
     everything: AllOpt = False,
@@ -152,7 +164,10 @@ def visitors(
     state: Annotated[
         str | None,
         typer.Option(
-            "--state", help="on-site: only visitors not yet signed out.", show_default=False
+            "--state",
+            metavar="STATE",
+            help="on-site: only visitors not yet signed out.",
+            show_default=False,
         ),
     ] = None,
     limit: LimitOpt = 50,
@@ -197,6 +212,7 @@ def orders(
         str | None,
         typer.Option(
             "--state",
+            metavar="STATE",
             help="logged, dispatched, on_site, done, closed, cancelled; or open (not finished).",
             show_default=False,
         ),
@@ -242,7 +258,7 @@ def notes(
     unit: UnitOpt = None,
     state: Annotated[
         str | None,
-        typer.Option("--state", help="open or resolved.", show_default=False),
+        typer.Option("--state", metavar="STATE", help="open or resolved.", show_default=False),
     ] = None,
     limit: LimitOpt = 50,
     everything: AllOpt = False,

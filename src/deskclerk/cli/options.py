@@ -36,6 +36,7 @@ ClerkOpt = Annotated[
     str | None,
     typer.Option(
         "--clerk",
+        metavar="NAME",
         help="Who does this (default: $DESKCLERK_CLERK, else your login name).",
         show_default=False,
     ),
@@ -44,6 +45,7 @@ AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
+        metavar="WHEN",
         help=f"When it happened, if not now (back-filling): {TIME_FORMS}.",
         show_default=False,
     ),
@@ -51,11 +53,17 @@ AtOpt = Annotated[
 UnitOpt = Annotated[
     str | None,
     typer.Option(
-        "--unit", help="The unit, e.g. 3-1203 (must be in the directory).", show_default=False
+        "--unit",
+        metavar="UNIT",
+        help="The unit, e.g. 3-1203 (must be in the directory).",
+        show_default=False,
     ),
 ]
 ReasonOpt = Annotated[
-    str, typer.Option("--reason", help="Why: kept in the history for good.", show_default=False)
+    str,
+    typer.Option(
+        "--reason", metavar="TEXT", help="Why: kept in the history for good.", show_default=False
+    ),
 ]
 FormatOpt = Annotated[
     Format,

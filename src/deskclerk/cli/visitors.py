@@ -12,24 +12,24 @@ from deskclerk.cli.options import RECORD_ID_MAX, AtOpt, ClerkOpt, FormatOpt, Uni
 app = typer.Typer(no_args_is_help=True)
 
 
-def _text(flag: str, help_text: str) -> Any:
-    return typer.Option(flag, help=help_text, show_default=False)
+def _text(flag: str, help_text: str, metavar: str = "TEXT") -> Any:
+    return typer.Option(flag, metavar=metavar, help=help_text, show_default=False)
 
 
 @app.command("in")
 @handle_errors
 def sign_in(
     typer_ctx: typer.Context,
-    name: Annotated[str, _text("--name", "The visitor's name.")],
+    name: Annotated[str, _text("--name", "The visitor's name.", "NAME")],
     unit: UnitOpt = None,
-    host: Annotated[str, _text("--host", "The person visited.")] = "",
+    host: Annotated[str, _text("--host", "The person visited.", "NAME")] = "",
     purpose: Annotated[str, _text("--purpose", "Why they came: delivery, repair, guest…")] = "",
     badge: Annotated[str, _text("--badge", "The badge or pass handed out.")] = "",
     plate: Annotated[str, _text("--plate", "The vehicle's plate.")] = "",
     id_number: Annotated[
         str, _text("--id-number", "ID document number (masked when shown, purged later).")
     ] = "",
-    phone: Annotated[str, _text("--phone", "The visitor's phone number.")] = "",
+    phone: Annotated[str, _text("--phone", "The visitor's phone number.", "PHONE")] = "",
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
