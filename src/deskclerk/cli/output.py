@@ -80,7 +80,7 @@ def _csv_cell(value: object, tz: tzinfo) -> object:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return json.dumps(record_dict(value, tz), ensure_ascii=False)
+        return json.dumps(record_dict(value, tz), ensure_ascii=False, default=str)
     return plain(value, tz)
 
 
@@ -106,7 +106,7 @@ def write_json(items: Iterable[Any], tz: tzinfo) -> int:
     out.write("[")
     for item in items:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(record_dict(item, tz), ensure_ascii=False))
+        out.write(json.dumps(record_dict(item, tz), ensure_ascii=False, default=str))
         count += 1
         if count % PAGE_SIZE == 0:
             out.flush()
@@ -167,7 +167,7 @@ def _cell_text(value: object) -> str:
 
 
 def print_lines(pairs: Sequence[tuple[str, object]]) -> None:
-    """Print "label: value" lines (a record shown in full); values are plain text."""
+    """Print a record in full, one "label  value" line per field; values are plain text."""
     from rich.text import Text
 
     console = _console()
