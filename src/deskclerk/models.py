@@ -171,6 +171,7 @@ class Call(SQLModel, table=True):
         sa.Index("ix_call_received", "received_at", "id"),
         sa.Index("ix_call_unit_received", "unit_id", "received_at"),
         sa.Index("ix_call_state_due", "state", "callback_due"),
+        sa.Index("ix_call_state_received", "state", "received_at"),  # lists by state
         # statistics: calls per category in a period, read from the index alone
         sa.Index("ix_call_stats", "category", "received_at", "voided_at"),
     )
@@ -305,7 +306,10 @@ class HandoverNote(SQLModel, table=True):
     """A note for the next shift (交接班记录)."""
 
     __tablename__ = "handover_note"
-    __table_args__ = (sa.Index("ix_note_written", "written_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_note_written", "written_at", "id"),
+        sa.Index("ix_note_unit_written", "unit_id", "written_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     text: str
     priority: str = Field(default=Priority.normal, max_length=20)

@@ -357,7 +357,7 @@ def list_calls(
     with session_scope(ctx.engine) as s:
         stmt = _select()
         if unit:
-            ref = unit_ref(s, unit)
+            ref = unit_ref(s, unit, active_only=False)
             assert ref is not None
             stmt = stmt.where(C.c.unit_id == ref[0])
         if state:
@@ -375,7 +375,7 @@ def list_calls(
     return make_page(rows, limit, lambda r: _public(r, now), lambda c: (c.received_at, c.id))
 
 
-def callbacks_due(ctx: Context, limit: int = 500) -> list[CallPublic]:
+def callbacks_due(ctx: Context, limit: int = 200) -> list[CallPublic]:
     """Calls that still owe the caller a promised callback, soonest due first."""
     now = ctx.now()
     with session_scope(ctx.engine) as s:

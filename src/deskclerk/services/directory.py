@@ -77,18 +77,22 @@ class CallerContext:
 # --- units -------------------------------------------------------------------
 
 
-def unit_ref(session: Session, code: str | None, label: str = "unit") -> tuple[int, str] | None:
+def unit_ref(
+    session: Session, code: str | None, label: str = "unit", *, active_only: bool = True
+) -> tuple[int, str] | None:
     """(id, code) of the unit a clerk typed, None if nothing was typed.
 
     For other services: one indexed query; an unknown unit is a NotFound worded
-    for the clerk.
+    for the clerk.  New records need an active unit; lists (`active_only=False`)
+    still find the records of a unit voided since.
     """
     cleaned = cleaning.clean_unit_code(code, label, required=False)
     if not cleaned:
         return None
-    row = session.execute(
-        sa.select(U.c.id, U.c.code).where(U.c.code == cleaned, U.c.active.is_(True))
-    ).first()
+    stmt = sa.select(U.c.id, U.c.code).where(U.c.code == cleaned)
+    if active_only:
+        stmt = stmt.where(U.c.active.is_(True))
+    row = session.execute(stmt).first()
     if row is None:
         raise NotFound(f"unit {cleaned} is not in the directory — add it or pick another")
     return int(row[0]), str(row[1])
@@ -207,7 +211,8 @@ def _residents(s: Session, *where: Any, limit: int | None = None) -> list[Reside
         sa.select(R.c.id, R.c.unit_id, U.c.code, R.c.name, R.c.phone, R.c.is_owner)
         .join(U, U.c.id == R.c.unit_id)
         .where(R.c.active.is_(True), *where)
-        .order_by(R.c.unit_id, R.c.id)
+        # unit code order lets a prefix query walk the code index and stop at `limit`
+        .order_by(U.c.code, R.c.id)
     )
     if limit is not None:
         stmt = stmt.limit(limit)

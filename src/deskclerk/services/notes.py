@@ -183,7 +183,7 @@ def list_notes(
     with session_scope(ctx.engine) as s:
         stmt = _select()
         if unit:
-            ref = unit_ref(s, unit)
+            ref = unit_ref(s, unit, active_only=False)
             assert ref is not None
             stmt = stmt.where(N.c.unit_id == ref[0])
         if shift_id is not None:

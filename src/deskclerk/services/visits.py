@@ -304,7 +304,7 @@ def list_visits(
     with session_scope(ctx.engine) as s:
         stmt = _select()
         if unit:
-            ref = unit_ref(s, unit)
+            ref = unit_ref(s, unit, active_only=False)
             assert ref is not None
             stmt = stmt.where(V.c.unit_id == ref[0])
         if on_site_only:

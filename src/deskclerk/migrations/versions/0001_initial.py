@@ -126,6 +126,7 @@ def upgrade() -> None:
     with op.batch_alter_table("handover_note", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_handover_note_shift_id"), ["shift_id"], unique=False)
         batch_op.create_index("ix_note_written", ["written_at", "id"], unique=False)
+        batch_op.create_index("ix_note_unit_written", ["unit_id", "written_at"], unique=False)
 
     op.create_table(
         "resident",
@@ -313,6 +314,7 @@ def upgrade() -> None:
     with op.batch_alter_table("call", schema=None) as batch_op:
         batch_op.create_index("ix_call_received", ["received_at", "id"], unique=False)
         batch_op.create_index("ix_call_state_due", ["state", "callback_due"], unique=False)
+        batch_op.create_index("ix_call_state_received", ["state", "received_at"], unique=False)
         batch_op.create_index(
             "ix_call_stats", ["category", "received_at", "voided_at"], unique=False
         )
@@ -376,6 +378,7 @@ def downgrade() -> None:
     with op.batch_alter_table("call", schema=None) as batch_op:
         batch_op.drop_index("ix_call_stats")
         batch_op.drop_index("ix_call_unit_received")
+        batch_op.drop_index("ix_call_state_received")
         batch_op.drop_index("ix_call_state_due")
         batch_op.drop_index("ix_call_received")
 
@@ -402,6 +405,7 @@ def downgrade() -> None:
 
     op.drop_table("resident")
     with op.batch_alter_table("handover_note", schema=None) as batch_op:
+        batch_op.drop_index("ix_note_unit_written")
         batch_op.drop_index("ix_note_written")
         batch_op.drop_index(batch_op.f("ix_handover_note_shift_id"))
 
