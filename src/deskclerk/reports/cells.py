@@ -7,39 +7,30 @@ the start of a line by taking the character before it along.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.cells import cell_len
-
-from deskclerk.cleaning import is_wide
 
 # Punctuation that must not start a line (kinsoku): it goes with the character before.
 NO_LINE_START = set("，。、；：？！）」』】〉》,.;:?!)]}%")
 
 
+# Break opportunities: runs of spaces, single wide (CJK) characters, and words of the rest.
+# The ranges are the East Asian Wide and Fullwidth blocks; widths are still measured
+# exactly, so a rare character missing here only loses a break opportunity.
+_WIDE = (
+    "\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u2e80-\u303e\u3041-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff"
+    "\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f"
+    "\U0001f900-\U0001f9ff\U00020000-\U0003fffd"
+)
+_TOKEN = re.compile(f" +|[{_WIDE}]|[^ {_WIDE}]+")
+
+
 def _tokens(text: str) -> list[str]:
     """Words, single wide characters and runs of spaces, in order."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if ch == " ":
-            if word and not word.endswith(" "):
-                out.append(word)
-                word = ""
-            word += ch
-        elif is_wide(ch):
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            if word.endswith(" "):
-                out.append(word)
-                word = ""
-            word += ch
-    if word:
-        out.append(word)
-    return out
+    return _TOKEN.findall(text)
 
 
 def _split_long(token: str, width: float, measure: Callable[[str], float]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from deskclerk.reports.cells import wrap
 from deskclerk.reports.handover import (
@@ -39,6 +39,7 @@ def render_pdf(sheets: SheetPublic | Sequence[SheetPublic]) -> bytes:
     many = [sheets] if isinstance(sheets, SheetPublic) else list(sheets)
     doc = pdf_document(f"{TITLE} {TITLE_ZH}", footer=_footer(many))
     doc.set_margins(18, 16, 18)
+    doc.measure = _measure(doc)  # type: ignore[attr-defined]
     for sheet in many:
         doc.add_page()
         _sheet(doc, sheet)
@@ -87,14 +88,36 @@ def _sheet(doc, sheet: SheetPublic) -> None:  # type: ignore[no-untyped-def]
     doc.ln(3)
     doc.set_font(FAMILY, "", 8)
     doc.set_text_color(*GREY)
-    for line in wrap(foot(sheet), width - 2 * doc.c_margin, doc.get_string_width):
+    for line in wrap(foot(sheet), width - 2 * doc.c_margin, doc.measure):
         doc.cell(width, 4, line, new_x="LMARGIN", new_y="NEXT")
     doc.set_text_color(*BLACK)
 
 
+def _measure(doc) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
+    """The width of a text in the current font, from cached word and character widths.
+
+    fpdf2's get_string_width is slow (it copies the graphics state on every call) and a
+    busy sheet measures thousands of words; without kerning, widths simply add up.
+    """
+    cache: dict[tuple[float, str], float] = {}
+
+    def width_of(text: str) -> float:
+        size = doc.font_size_pt
+        known = cache.get((size, text))
+        if known is None:
+            if len(text) == 1:
+                known = doc.get_string_width(text)
+            else:
+                known = sum(width_of(ch) for ch in text)
+            cache[(size, text)] = known
+        return known
+
+    return width_of
+
+
 def _para(doc, indent: float, width: float, text: str) -> None:  # type: ignore[no-untyped-def]
     """`text` wrapped to `width` mm at `indent` from the margin, breaking pages as needed."""
-    for line in wrap(text, width - 2 * doc.c_margin, doc.get_string_width):
+    for line in wrap(text, width - 2 * doc.c_margin, doc.measure):
         if doc.will_page_break(LINE):
             doc.add_page()
         doc.set_x(doc.l_margin + indent)
@@ -104,7 +127,7 @@ def _para(doc, indent: float, width: float, text: str) -> None:  # type: ignore[
 def _item(doc, item: SheetItem, width: float) -> None:  # type: ignore[no-untyped-def]
     extra = item_notes(item)
     text = item.text + (f"  ({'; '.join(extra)})" if extra else "")
-    lines = wrap(text, width - 16 - 2 * doc.c_margin, doc.get_string_width)
+    lines = wrap(text, width - 16 - 2 * doc.c_margin, doc.measure)
     if doc.will_page_break(LINE * min(len(lines), 3)):
         doc.add_page()
     x, y = doc.l_margin, doc.get_y()

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from sqlmodel import Session, col, delete, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from deskclerk.cleaning import TEXT_MAX, clean_name, clean_text
 from deskclerk.db import session_scope
@@ -29,6 +30,7 @@ from deskclerk.services.context import Context
 from deskclerk.services.directory import check_pin
 from deskclerk.services.handover_check import verify_fingerprints
 from deskclerk.services.handover_sheet import (
+    ITEMS,
     collect,
 )
 from deskclerk.services.handover_view import (
@@ -36,6 +38,7 @@ from deskclerk.services.handover_view import (
     SheetItem,
     SheetPublic,
     get_handover,
+    in_sheet_order,
     items_of,
     last_sheet,
     local_stamp,
@@ -111,24 +114,25 @@ def _fill(ctx: Context, s: Session, h: Handover) -> None:
         notes_since=notes_since,
         previous=previous,
     )
-    s.exec(  # type: ignore[call-overload]
-        delete(HandoverItem).where(
-            col(HandoverItem.handover_id) == h.id, col(HandoverItem.section) != "remarks"
+    s.execute(sa.delete(ITEMS).where(ITEMS.c.handover_id == h.id, ITEMS.c.section != "remarks"))
+    if entries:
+        s.execute(
+            sa.insert(ITEMS),
+            [
+                {
+                    "handover_id": h.id,
+                    "section": e.section,
+                    "ref_kind": e.ref_kind,
+                    "ref_id": e.ref_id,
+                    "text": e.text,
+                    "carried": e.carried,
+                    "attention": e.attention,
+                    "query": "",
+                    "digest": "",
+                }
+                for e in entries
+            ],
         )
-    )
-    s.add_all(
-        HandoverItem(
-            handover_id=h.id,
-            section=e.section,
-            ref_kind=e.ref_kind,
-            ref_id=e.ref_id,
-            text=e.text,
-            carried=e.carried,
-            attention=e.attention,
-        )
-        for e in entries
-    )
-    s.flush()
 
 
 def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> SheetPublic:
@@ -216,14 +220,16 @@ def sign(ctx: Context, handover_id: int, *, clerk: str, pin: str | None = None) 
                 f"{local_stamp(ctx, h.signed_at)}; nothing was changed."
             )
         _fill(ctx, s, h)
+        listed = [i for i in items_of(s, handover_id) if i.ref_id is not None]
+        digests = fp.record_digests(s, ((i.ref_kind, i.ref_id) for i in listed))
+        if listed:
+            s.execute(
+                sa.update(ITEMS)
+                .where(ITEMS.c.id == sa.bindparam("item"))
+                .values(digest=sa.bindparam("digest")),
+                [{"item": i.id, "digest": digests[(i.ref_kind, i.ref_id)]} for i in listed],
+            )
         items = items_of(s, handover_id)
-        digests = fp.record_digests(
-            s, ((i.ref_kind, i.ref_id) for i in items if i.ref_id is not None)
-        )
-        for item in items:
-            if item.ref_id is not None:
-                item.digest = digests.get((item.ref_kind, item.ref_id), "")
-                s.add(item)
         h.outgoing = clerk
         h.signed_at = ctx.now()
         head = fp.chain_head_before(s, None)
@@ -285,31 +291,35 @@ def acknowledge(
                 f"{clerk} cannot acknowledge it."
             )
         rows = {i.id: i for i in items_of(s, handover_id)}
+        number = {i.id: n for n, i in enumerate(in_sheet_order(rows.values()), start=1)}
         if items is None and not comments:
-            chosen = [i for i in rows.values() if i.acknowledged_at is None]
+            chosen = [i for i in rows if rows[i].acknowledged_at is None]
         else:
-            wanted = list(dict.fromkeys([*(items or ()), *comments]))
-            unknown = [str(i) for i in wanted if i not in rows]
+            chosen = list(dict.fromkeys([*(items or ()), *comments]))
+            unknown = [str(i) for i in chosen if i not in rows]
             if unknown:
                 raise NotFound(
-                    f"Handover {handover_id} has no item {', '.join(unknown)}; nothing was "
-                    "acknowledged."
+                    f"Handover {handover_id} has no item with id {', '.join(unknown)}; "
+                    "nothing was acknowledged."
                 )
-            chosen = [rows[i] for i in wanted]
-            done = [i for i in chosen if i.acknowledged_at is not None]
+            done = [i for i in chosen if rows[i].acknowledged_at is not None]
             if done:
                 raise Conflict(
-                    f"Item {', '.join(str(i.id) for i in done)} of handover {handover_id} was "
-                    f"already acknowledged by {h.incoming} at {local_stamp(ctx, done[0].acknowledged_at)}"
-                    "; nothing was changed."
+                    f"Item {', '.join(str(number[i]) for i in done)} of handover {handover_id} "
+                    f"was already acknowledged by {h.incoming} at "
+                    f"{local_stamp(ctx, rows[done[0]].acknowledged_at)}; nothing was changed."
                 )
-        for item in chosen:
-            item.acknowledged_at = now
-            if item.id in comments:
-                item.query = comments[item.id]
-            s.add(item)
+        if chosen:
+            s.execute(
+                sa.update(ITEMS)
+                .where(ITEMS.c.id == sa.bindparam("item"))
+                .values(acknowledged_at=now, query=sa.bindparam("comment")),
+                [{"item": i, "comment": comments.get(i, rows[i].query)} for i in chosen],
+            )
+        taken = set(chosen)
+        left = sum(1 for i in rows if rows[i].acknowledged_at is None and i not in taken)
         h.incoming = clerk
-        if all(i.acknowledged_at is not None for i in rows.values()):
+        if left == 0:
             h.acknowledged_at = now
         s.add(h)
         history.record(
@@ -319,8 +329,8 @@ def acknowledge(
             action="acknowledge",
             entity="handover",
             entity_id=handover_id,
-            new=",".join(str(i.id) for i in chosen) or "all",
-            reason="; ".join(f"item {k}: {v}" for k, v in comments.items()),
+            new=",".join(str(number[i]) for i in chosen),
+            reason="; ".join(f"item {number[k]}: {v}" for k, v in comments.items()),
         )
         s.flush()
         return public_sheet(ctx, s, h)

@@ -16,10 +16,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from deskclerk.models import Audit, Handover, HandoverItem
+from deskclerk.models import Audit, Handover
 from deskclerk.services.handover_sheet import KIND_TABLES
 from deskclerk.services.history import GENESIS
 
@@ -69,38 +71,40 @@ def record_digests(session: Session, refs: Iterable[tuple[str, int]]) -> dict[tu
     for kind, ref_id in refs:
         if kind in FACTS:
             wanted.setdefault(kind, []).append(ref_id)
+    audit = Audit.__table__  # type: ignore[attr-defined]
     out: dict[tuple[str, int], str] = {}
     for kind, ids in wanted.items():
         table = KIND_TABLES[kind]
         fields = FACTS[kind]
-        columns = [getattr(table, "id"), *(getattr(table, f) for f in fields)]  # noqa: B009
+        facts: dict[int, dict[str, object]] = {}
         corrections: dict[int, list[str]] = {}
         unique = sorted(set(ids))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
-            for row in session.exec(select(*columns).where(col(columns[0]).in_(chunk))).all():
-                out[(kind, row[0])] = dict(zip(fields, (_value(v) for v in row[1:]), strict=True))  # type: ignore[assignment]
-            for entity_id, entry_hash in session.exec(
-                select(Audit.entity_id, Audit.hash)
+            query = sa.select(table.c.id, *(table.c[f] for f in fields))
+            for row in session.execute(query.where(table.c.id.in_(chunk))):
+                facts[row[0]] = {f: _value(v) for f, v in zip(fields, row[1:], strict=True)}
+            for entity_id, entry_hash in session.execute(
+                sa.select(audit.c.entity_id, audit.c.hash)
                 .where(
-                    Audit.entity == kind,
-                    col(Audit.entity_id).in_(chunk),
-                    col(Audit.action).in_(CORRECTIONS),
+                    audit.c.entity == kind,
+                    audit.c.entity_id.in_(chunk),
+                    audit.c.action.in_(CORRECTIONS),
                 )
-                .order_by(col(Audit.id))
-            ).all():
-                assert entity_id is not None
+                .order_by(audit.c.id)
+            ):
                 corrections.setdefault(entity_id, []).append(entry_hash)
         for ref_id in unique:
-            facts = out.get((kind, ref_id))
-            if facts is None:
+            if ref_id not in facts:
                 out[(kind, ref_id)] = MISSING
             else:
-                out[(kind, ref_id)] = _digest([kind, ref_id, facts, corrections.get(ref_id, [])])
+                out[(kind, ref_id)] = _digest(
+                    [kind, ref_id, facts[ref_id], corrections.get(ref_id, [])]
+                )
     return out
 
 
-def sheet_fingerprint(handover: Handover, items: Sequence[HandoverItem], chain_head: str) -> str:
+def sheet_fingerprint(handover: Handover, items: Sequence[Any], chain_head: str) -> str:
     """The hash over the sheet as signed and the history chain head at signing."""
     payload = [
         handover.id,

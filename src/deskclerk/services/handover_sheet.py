@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from deskclerk.models import (
     Call,
@@ -40,12 +41,13 @@ SECTION_TITLES = {
     "carried": "Carried over from earlier shifts",
     "remarks": "Remarks of the outgoing clerk",
 }
-KIND_TABLES: dict[str, type] = {
-    "call": Call,
-    "order": WorkOrder,
-    "visit": Visit,
-    "note": HandoverNote,
+KIND_TABLES: dict[str, sa.Table] = {
+    "call": Call.__table__,  # type: ignore[attr-defined]
+    "order": WorkOrder.__table__,  # type: ignore[attr-defined]
+    "visit": Visit.__table__,  # type: ignore[attr-defined]
+    "note": HandoverNote.__table__,  # type: ignore[attr-defined]
 }
+ITEMS: sa.Table = HandoverItem.__table__  # type: ignore[attr-defined]
 OPEN_CALL_STATES = (CallState.open.value, CallState.passed_on.value)
 OPEN_ORDER_STATES = (
     OrderState.logged.value,
@@ -85,7 +87,7 @@ def is_open(kind: str, row: object) -> bool:
     return False
 
 
-def order_clock(order: WorkOrder, now: datetime) -> tuple[str, timedelta | None]:
+def order_clock(order: Any, now: datetime) -> tuple[str, timedelta | None]:
     """The running deadline of an open order: (alert, time left), pauses moving it on."""
     clock = running_clock(
         state=order.state,
@@ -131,7 +133,7 @@ class _Writer:
             return local.strftime("%H:%M")
         return local.strftime("%m-%d %H:%M")
 
-    def call(self, row: Call, unit: str | None) -> tuple[str, str]:
+    def call(self, row: Any, unit: str | None) -> tuple[str, str]:
         who = ", ".join(p for p in (unit or "", row.phone) if p)
         text = f"{self.when(row.received_at)} {row.caller or 'caller unknown'}"
         text += f" ({who})" if who else ""
@@ -150,7 +152,7 @@ class _Writer:
         return text, attention
 
     def order(
-        self, row: WorkOrder, unit: str | None, team: str | None, clock: tuple[str, object]
+        self, row: Any, unit: str | None, team: str | None, clock: tuple[str, object]
     ) -> tuple[str, str]:
         alert, left = clock
         parts = [row.number, unit or "no unit", row.priority, f"{row.category}: {row.description}"]
@@ -176,7 +178,7 @@ class _Writer:
             attention = "high"
         return " · ".join(parts), attention
 
-    def visit(self, row: Visit, unit: str | None) -> tuple[str, str]:
+    def visit(self, row: Any, unit: str | None) -> tuple[str, str]:
         text = f"{row.visitor}"
         dest = " ".join(p for p in (unit or "", row.host) if p)
         text += f" → {dest}" if dest else ""
@@ -188,7 +190,7 @@ class _Writer:
             text += f" · plate {row.plate}"
         return text, ""
 
-    def note(self, row: HandoverNote, unit: str | None) -> tuple[str, str]:
+    def note(self, row: Any, unit: str | None) -> tuple[str, str]:
         prefix = f"[{row.priority}] " if row.priority != "normal" else ""
         text = f"{prefix}{row.text}"
         text += f" ({unit})" if unit else ""
@@ -215,15 +217,27 @@ def _teams(session: Session) -> dict[int, str]:
     return {tid or 0: name for tid, name in session.exec(select(Team.id, Team.name)).all()}
 
 
-def rows_by_ids(session: Session, kind: str, ids: Iterable[int]) -> list[Any]:
-    """The records of one kind with these ids (any order; missing ones left out)."""
-    table: Any = KIND_TABLES[kind]
+def rows_by_ids(session: Session, kind: str, ids: Iterable[int], *columns: str) -> list[Any]:
+    """The records of one kind with these ids (any order; missing ones left out).
+
+    Rows, not ORM objects: a sheet can list thousands.  `columns` limits what is read.
+    """
+    table = KIND_TABLES[kind]
+    what = [table.c.id, *(table.c[c] for c in columns)] if columns else [table]
     unique = sorted(set(ids))
     rows: list[Any] = []
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
-        rows.extend(session.exec(select(table).where(col(table.id).in_(chunk))).all())
+        rows.extend(session.execute(sa.select(*what).where(table.c.id.in_(chunk))).all())
     return rows
+
+
+OPEN_COLUMNS = {
+    "call": ("state", "voided_at"),
+    "order": ("state", "voided_at"),
+    "visit": ("time_out", "voided_at"),
+    "note": ("resolved_at", "voided_at"),
+}
 
 
 def collect(
@@ -237,47 +251,33 @@ def collect(
 ) -> list[Entry]:
     """Everything the next shift must know, in sheet order (section, then urgency)."""
     out = _Writer(now, tz)
-    rows: dict[tuple[str, int], tuple[str, object]] = {}  # (kind, id) -> (section, row)
+    rows: dict[tuple[str, int], tuple[str, Any]] = {}  # (kind, id) -> (section, row)
 
-    calls = session.exec(
-        select(Call).where(col(Call.state).in_(OPEN_CALL_STATES), col(Call.voided_at).is_(None))
-    ).all()
-    for c in calls:
-        assert c.id is not None
+    C, W, V, N = (KIND_TABLES[k] for k in ("call", "order", "visit", "note"))
+    for c in session.execute(
+        sa.select(C).where(C.c.state.in_(OPEN_CALL_STATES), C.c.voided_at.is_(None))
+    ):
         rows[("call", c.id)] = ("callbacks" if c.callback_due is not None else "calls", c)
-    orders = session.exec(
-        select(WorkOrder).where(
-            col(WorkOrder.state).in_(OPEN_ORDER_STATES), col(WorkOrder.voided_at).is_(None)
-        )
+    orders = session.execute(
+        sa.select(W).where(W.c.state.in_(OPEN_ORDER_STATES), W.c.voided_at.is_(None))
     ).all()
     for o in orders:
-        assert o.id is not None
         rows[("order", o.id)] = ("callbacks" if o.state == OrderState.done.value else "orders", o)
-    visits = session.exec(
-        select(Visit).where(col(Visit.time_out).is_(None), col(Visit.voided_at).is_(None))
-    ).all()
-    for v in visits:
-        assert v.id is not None
+    for v in session.execute(sa.select(V).where(V.c.time_out.is_(None), V.c.voided_at.is_(None))):
         rows[("visit", v.id)] = ("visitors", v)
-    this_shift = col(HandoverNote.written_at) >= notes_since
+    this_shift = N.c.written_at >= notes_since
     if shift_id is not None:
-        this_shift = or_(col(HandoverNote.shift_id) == shift_id, this_shift)
-    notes = session.exec(
-        select(HandoverNote).where(
-            this_shift,
-            col(HandoverNote.resolved_at).is_(None),
-            col(HandoverNote.voided_at).is_(None),
-        )
-    ).all()
-    for n in notes:
-        assert n.id is not None
+        this_shift = sa.or_(N.c.shift_id == shift_id, this_shift)
+    for n in session.execute(
+        sa.select(N).where(this_shift, N.c.resolved_at.is_(None), N.c.voided_at.is_(None))
+    ):
         rows[("note", n.id)] = ("notes", n)
 
     carried: dict[tuple[str, int], int] = {}
     if previous is not None:
-        prev_items = session.exec(
-            select(HandoverItem.ref_kind, HandoverItem.ref_id, HandoverItem.carried).where(
-                HandoverItem.handover_id == previous.id, HandoverItem.ref_kind != ""
+        prev_items = session.execute(
+            sa.select(ITEMS.c.ref_kind, ITEMS.c.ref_id, ITEMS.c.carried).where(
+                ITEMS.c.handover_id == previous.id, ITEMS.c.ref_kind != ""
             )
         ).all()
         missing: dict[str, list[int]] = {}
@@ -300,11 +300,9 @@ def collect(
         unit = unit_of.get(getattr(row, "unit_id", None) or 0)
         key: tuple[object, ...]
         if kind == "call":
-            assert isinstance(row, Call)
             text, attention = out.call(row, unit)
             key = (row.callback_due or row.received_at, kind, ref_id)
         elif kind == "order":
-            assert isinstance(row, WorkOrder)
             alert, left = order_clock(row, now)
             text, attention = out.order(row, unit, teams.get(row.team_id or 0), (alert, left))
             if section == "callbacks":
@@ -318,11 +316,9 @@ def collect(
                     ref_id,
                 )
         elif kind == "visit":
-            assert isinstance(row, Visit)
             text, attention = out.visit(row, unit)
             key = (row.time_in, ref_id)
         else:
-            assert isinstance(row, HandoverNote)
             text, attention = out.note(row, unit)
             key = (PRIORITY_RANK.get(row.priority, 9), row.written_at, ref_id)
         entry = Entry(section, kind, ref_id, text, attention, 0, key)

@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from deskclerk.db import session_scope
 from deskclerk.errors import NotFound
-from deskclerk.models import Audit, Handover, HandoverItem, Setting, Shift
+from deskclerk.models import Audit, Handover, Setting, Shift
 from deskclerk.services import handover_fingerprint as fp
 from deskclerk.services.context import Context
 from deskclerk.services.handover_sheet import (
+    ITEMS,
     KIND_TABLES,
+    OPEN_COLUMNS,
     SECTIONS,
     is_open,
     rows_by_ids,
@@ -123,28 +127,27 @@ def shift_label(ctx: Context, name: str) -> str:
     return f"shift {name}" if name else "outside the shift pattern"
 
 
-def items_of(session: Session, handover_id: int) -> list[HandoverItem]:
+def items_of(session: Session, handover_id: int) -> list[Any]:
+    """A sheet's items as rows (attributes as HandoverItem's), in the order they were added."""
     return list(
-        session.exec(
-            select(HandoverItem)
-            .where(HandoverItem.handover_id == handover_id)
-            .order_by(col(HandoverItem.id))
+        session.execute(
+            sa.select(ITEMS).where(ITEMS.c.handover_id == handover_id).order_by(ITEMS.c.id)
         ).all()
     )
 
 
-def in_sheet_order(items: Iterable[HandoverItem]) -> list[HandoverItem]:
+def in_sheet_order(items: Iterable[Any]) -> list[Any]:
     return sorted(items, key=lambda i: (SECTIONS.index(i.section), i.id or 0))
 
 
-def _open_now(session: Session, items: Iterable[HandoverItem]) -> dict[tuple[str, int], bool]:
+def _open_now(session: Session, items: Iterable[Any]) -> dict[tuple[str, int], bool]:
     wanted: dict[str, list[int]] = {}
     for item in items:
         if item.ref_kind in KIND_TABLES and item.ref_id is not None:
             wanted.setdefault(item.ref_kind, []).append(item.ref_id)
     out: dict[tuple[str, int], bool] = {}
     for kind, ids in wanted.items():
-        for row in rows_by_ids(session, kind, ids):
+        for row in rows_by_ids(session, kind, ids, *OPEN_COLUMNS[kind]):
             out[(kind, row.id)] = is_open(kind, row)
     return out
 
@@ -160,7 +163,10 @@ def public_sheet(ctx: Context, session: Session, h: Handover) -> SheetPublic:
         entry = fp.sign_entry(session, h.id)
         if entry is not None:
             head = session.exec(
-                select(Audit.id).where(col(Audit.id) < entry.id).order_by(col(Audit.id).desc())
+                select(Audit.id)
+                .where(col(Audit.id) < entry.id)
+                .order_by(col(Audit.id).desc())
+                .limit(1)
             ).first()
     return SheetPublic(
         id=h.id,
