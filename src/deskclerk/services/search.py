@@ -226,67 +226,41 @@ def _first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def _hits(conn: Connection | sa.orm.Session, kind: str, ids: list[int]) -> list[SearchHit]:
-    from deskclerk.services.tables import CALL, NOTE, ORDER, RESIDENT, UNIT, VISIT
+# per register: its table, when it happened, its title and the columns of its detail
+_HIT_SHAPES = {
+    "call": ("call", "received_at", "caller", ("category", "matter")),
+    "visit": ("visit", "time_in", "visitor", ("host", "purpose")),
+    "order": ("work_order", "logged_at", "number", ("state", "description")),
+    "note": ("handover_note", "written_at", "text", ("clerk",)),
+    "resident": ("resident", "created_at", "name", ("phone",)),
+}
 
-    u = UNIT
-    hits: list[SearchHit] = []
-    if kind == "call":
-        c = CALL
-        rows = conn.execute(
-            sa.select(c.c.id, c.c.received_at, u.c.code, c.c.caller, c.c.category, c.c.matter)
-            .select_from(c)
-            .outerjoin(u, u.c.id == c.c.unit_id)
-            .where(c.c.id.in_(ids), c.c.voided_at.is_(None))
+
+def _detail(kind: str, parts: Sequence[str]) -> str:
+    if kind in ("call", "order"):  # [repair] kitchen tap leaking
+        return f"[{parts[0]}] {_first_line(parts[1])}"
+    return " · ".join(_first_line(p) for p in parts if p)
+
+
+def _hits(conn: Connection | sa.orm.Session, kind: str, ids: list[int]) -> list[SearchHit]:
+    """The records behind `ids` as hits, leaving out voided ones (and residents moved out)."""
+    from deskclerk.services.tables import UNIT
+
+    table_name, at, title, details = _HIT_SHAPES[kind]
+    table = UNIT.metadata.tables[table_name]
+    live = table.c.active.is_(True) if kind == "resident" else table.c.voided_at.is_(None)
+    rows = conn.execute(
+        sa.select(
+            table.c.id, table.c[at], UNIT.c.code, table.c[title], *(table.c[d] for d in details)
         )
-        for r in rows:
-            hits.append(
-                SearchHit("call", r[0], r[1], r[2] or "", r[3], f"[{r[4]}] {_first_line(r[5])}")
-            )
-    elif kind == "visit":
-        v = VISIT
-        rows = conn.execute(
-            sa.select(v.c.id, v.c.time_in, u.c.code, v.c.visitor, v.c.host, v.c.purpose)
-            .select_from(v)
-            .outerjoin(u, u.c.id == v.c.unit_id)
-            .where(v.c.id.in_(ids), v.c.voided_at.is_(None))
-        )
-        for r in rows:
-            detail = " · ".join(p for p in (r[4], r[5]) if p)
-            hits.append(SearchHit("visit", r[0], r[1], r[2] or "", r[3], detail))
-    elif kind == "order":
-        o = ORDER
-        rows = conn.execute(
-            sa.select(o.c.id, o.c.logged_at, u.c.code, o.c.number, o.c.state, o.c.description)
-            .select_from(o)
-            .outerjoin(u, u.c.id == o.c.unit_id)
-            .where(o.c.id.in_(ids), o.c.voided_at.is_(None))
-        )
-        for r in rows:
-            hits.append(
-                SearchHit("order", r[0], r[1], r[2] or "", r[3], f"[{r[4]}] {_first_line(r[5])}")
-            )
-    elif kind == "note":
-        n = NOTE
-        rows = conn.execute(
-            sa.select(n.c.id, n.c.written_at, u.c.code, n.c.text, n.c.clerk)
-            .select_from(n)
-            .outerjoin(u, u.c.id == n.c.unit_id)
-            .where(n.c.id.in_(ids), n.c.voided_at.is_(None))
-        )
-        for r in rows:
-            hits.append(SearchHit("note", r[0], r[1], r[2] or "", _first_line(r[3], 80), r[4]))
-    elif kind == "resident":
-        res = RESIDENT
-        rows = conn.execute(
-            sa.select(res.c.id, res.c.created_at, u.c.code, res.c.name, res.c.phone)
-            .select_from(res)
-            .join(u, u.c.id == res.c.unit_id)
-            .where(res.c.id.in_(ids), res.c.active.is_(True))
-        )
-        for r in rows:
-            hits.append(SearchHit("resident", r[0], r[1], r[2] or "", r[3], r[4]))
-    return hits
+        .select_from(table)
+        .outerjoin(UNIT, UNIT.c.id == table.c.unit_id)
+        .where(table.c.id.in_(ids), live)
+    )
+    return [
+        SearchHit(kind, r[0], r[1], r[2] or "", _first_line(r[3], 80), _detail(kind, r[4:]))
+        for r in rows
+    ]
 
 
 def search(
