@@ -1,5 +1,97 @@
-"""deskclerk exports commands (being built)."""
+"""`deskclerk export calls|visitors|orders|notes|all`: a register to CSV, XLSX or JSON, streamed.
+
+Exports are records: voided records are included (a `voided` column says
+which), ID numbers are masked, times are the site's local time.  `all` with
+XLSX gives one workbook with a sheet per register; with CSV or JSON, -o names
+a folder that gets one file per register.  See reports/export.py for the
+formula-safety and encoding choices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from deskclerk.cli.common import context, fail, handle_errors, when
+from deskclerk.cli.options import TIME_FORMS
+
 app = typer.Typer(no_args_is_help=True)
+
+FORMATS = ("csv", "xlsx", "json")
+HELP = {
+    "calls": "Export the calls (来电) received in the period.",
+    "visitors": "Export the visits (访客) signed in in the period.",
+    "orders": "Export the work orders (派工单) logged in the period.",
+    "notes": "Export the handover notes (交接) written in the period.",
+    "all": "Export every register: one XLSX workbook with a sheet each, or a folder of CSV/JSON files.",
+}
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="csv, xlsx or json (default: from the -o file's ending, else csv).",
+        show_default=False,
+    ),
+]
+OutOpt = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The file to write (for `all` in csv/json: a folder).",
+        show_default=False,
+    ),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help=f"From this time on: {TIME_FORMS}.", show_default=False),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="Before this time (same forms as --since).", show_default=False),
+]
+
+
+def _format(fmt: str | None, output: Path) -> str:
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".")
+        return suffix if suffix in FORMATS else "csv"
+    fmt = fmt.lower().strip()
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}: choose csv, xlsx or json", 2)
+    return fmt
+
+
+def _command(register: str) -> None:
+    @handle_errors
+    def export_command(
+        ctx: typer.Context,
+        output: OutOpt,
+        fmt: FormatOpt = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+    ) -> None:
+        from deskclerk.reports.export import export
+
+        chosen = _format(fmt, output)
+        desk = context(ctx)
+        start, end = when(desk, since, "--since"), when(desk, until, "--until")
+        if start and end and start >= end:
+            raise fail("--since must be before --until")
+        for written in export(desk, register, chosen, output, since=start, until=end):
+            noun = written.register if written.rows != 1 else written.register.rstrip("s")
+            typer.echo(f"{written.path}: {written.rows:,} {noun}")
+
+    export_command.__doc__ = (
+        f"{HELP[register]}\n\nVoided records are included (column 'voided'); ID numbers "
+        "are masked; times are the site's local time."
+    )
+    app.command(register)(export_command)
+
+
+for _register in ("calls", "visitors", "orders", "notes", "all"):
+    _command(_register)

@@ -1,0 +1,352 @@
+"""Export writers: CSV, XLSX and JSON, streamed row by row, written whole or not at all.
+
+Choices, for the people who open the files:
+- Times are the site's local time.  CSV: 'YYYY-MM-DD HH:MM:SS' (the zone is
+  named in the header); XLSX: real date/time cells; JSON: ISO 8601 with the
+  offset ('2026-11-24T10:00:00+08:00').
+- Formula safety.  XLSX: every text is written with `write_string`, so
+  `=HYPERLINK(...)` is a string cell, never a formula.  CSV: a text cell that
+  starts with = + - @ TAB or CR gets a leading apostrophe (OWASP's CSV-injection
+  advice) -- except a value in a phone column that is only a phone number
+  (digits, spaces, dashes, brackets, a leading +): it is written as typed, so
+  '+86 138 0000 1234' stays readable; such a value cannot name a function or
+  reach outside the sheet.  Unit codes and phone numbers are XLSX text cells,
+  so leading zeros stay; in CSV they stay in the file, but a spreadsheet may
+  drop them when it guesses types: use XLSX for Excel.
+- CSV is UTF-8 with a byte-order mark (so Excel reads Chinese), quoted and
+  line-ended by the csv module.  JSON is one array of objects, one object a
+  line: valid JSON for any parser, and still streamable line by line.
+- `all`: XLSX gives one workbook with a sheet per register; CSV and JSON give a
+  folder with one file per register (calls.csv, visitors.csv, ...).
+- Every file is written to a temporary file beside the target, created 0600,
+  fsynced and renamed into place: a failed export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deskclerk.errors import DeskError, InvalidInput
+from deskclerk.reports.files import atomic_file
+from deskclerk.services.exports import (
+    BOOL,
+    INT,
+    NUMBER,
+    PHONE,
+    REGISTER_NAMES,
+    TIME,
+    LocalTimes,
+    Register,
+    register,
+    stream_rows,
+)
+
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
+
+FORMATS = ("csv", "xlsx", "json")
+CSV_TRIGGERS = frozenset("=+-@\t\r")
+_PHONE_ONLY = re.compile(r"^\+?[0-9][0-9 \-()]*$")
+
+Rows = Iterable[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file an export wrote, with how many rows of which register."""
+
+    path: Path
+    register: str
+    rows: int
+
+
+def csv_safe(value: str | None) -> str:
+    """A text cell a spreadsheet will not run as a formula (leading apostrophe if needed)."""
+    if not value:
+        return ""
+    if value[0] in CSV_TRIGGERS:
+        return "'" + value
+    return value
+
+
+def csv_phone(value: str | None) -> str:
+    """A phone cell: a plain phone number as typed (+86 ... stays readable), else csv_safe."""
+    if value and _PHONE_ONLY.match(value):
+        return value
+    return csv_safe(value)
+
+
+def zone_name(times: LocalTimes) -> str:
+    """The zone's name for a header: 'Asia/Shanghai', else its UTC offset."""
+    key = getattr(times.tz, "key", None)
+    if key:
+        return str(key)
+    offset = datetime.now(times.tz).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else str(times.tz)
+
+
+def header(reg: Register, times: LocalTimes) -> list[str]:
+    """The header row: labels, with the time zone named on time columns."""
+    zone = zone_name(times)
+    return [f"{c.label} ({zone})" if c.kind == TIME else c.label for c in reg.columns]
+
+
+# --- CSV ------------------------------------------------------------------
+
+
+def _compile_row(exprs: Sequence[str], env: dict[str, Any]) -> Callable[[Sequence[Any]], list[Any]]:
+    """A function turning a row into a list, one expression per cell (`{v}` is the value).
+
+    Generated once per export, like namedtuple does, because a per-cell call
+    costs more than the rest of a CSV row: this keeps a million rows in seconds.
+    The expressions are this module's constants; no user text goes into them.
+    """
+    names = [f"v{i}" for i in range(len(exprs))]
+    cells = ", ".join(expr.format(v=name) for expr, name in zip(exprs, names, strict=True))
+    source = f"def convert(row):\n    ({', '.join(names)},) = row\n    return [{cells}]\n"
+    scope = dict(env)
+    exec(compile(source, "<deskclerk export row>", "exec"), scope)
+    return scope["convert"]  # type: ignore[no-any-return]
+
+
+_CSV_EXPR = {
+    # The common case inline: a stored UTC string whose hour converts by renaming.
+    TIME: "('' if {v} is None else local_hour[{v}[:13]] + {v}[13:19] "
+    "if {v}.__class__ is str and len({v}) == 26 and {v}[:13] in local_hour "
+    "else time_text({v}))",
+    INT: "('' if {v} is None else {v})",
+    NUMBER: "('' if {v} is None else {v})",
+    BOOL: "('yes' if {v} else 'no')",
+    PHONE: "((phone({v}) if {v}[0] in triggers else {v}) if {v} else '')",
+}
+_CSV_TEXT = "((\"'\" + {v} if {v}[0] in triggers else {v}) if {v} else '')"
+
+
+def csv_row_function(reg: Register, times: LocalTimes) -> Callable[[Sequence[Any]], list[Any]]:
+    """The converter of one row of `reg` to its CSV cells (see the module's notes)."""
+    exprs = [_CSV_EXPR.get(c.kind, _CSV_TEXT) for c in reg.columns]
+    return _compile_row(
+        exprs,
+        {
+            "time_text": times.text,
+            "local_hour": times.local_hour,
+            "phone": csv_phone,
+            "triggers": CSV_TRIGGERS,
+        },
+    )
+
+
+def write_csv(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
+    """Write `rows` of `reg` as CSV (UTF-8 with BOM); return the number of rows."""
+    convert = csv_row_function(reg, times)
+    counted = _Counter(rows)
+    # The BOM by hand: the utf-8-sig codec is Python code called on every write.
+    with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
+        writer = csv.writer(handle)
+        writer.writerow(header(reg, times))
+        writer.writerows(map(convert, counted))
+    return counted.count
+
+
+class _Counter:
+    """Counts the rows that pass through it."""
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+# --- JSON -----------------------------------------------------------------
+
+
+def _json_converters(reg: Register, times: LocalTimes) -> list[Callable[[Any], Any] | None]:
+    iso = times.iso
+
+    def when(v: Any) -> str | None:
+        return iso(v) if v is not None else None
+
+    return [when if c.kind == TIME else bool if c.kind == BOOL else None for c in reg.columns]
+
+
+def write_json(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
+    """Write `rows` of `reg` as a JSON array of objects, one a line; return the row count."""
+    keys = [c.key for c in reg.columns]
+    convert = _json_converters(reg, times)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    count = 0
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as handle:
+        write = handle.write
+        write("[")
+        for row in rows:
+            record = {
+                k: (v if f is None else f(v)) for k, f, v in zip(keys, convert, row, strict=True)
+            }
+            write(",\n" if count else "\n")
+            write(dumps(record))
+            count += 1
+        write("\n]\n" if count else "]\n")
+    return count
+
+
+# --- XLSX -----------------------------------------------------------------
+
+
+def write_xlsx(
+    path: Path,
+    sheets: Sequence[tuple[Register, Callable[[], Generator[Sequence[Any], None, None]]]],
+    times: LocalTimes,
+) -> list[int]:
+    """Write one workbook with a sheet per (register, rows) pair; return rows per sheet.
+
+    xlsxwriter's constant-memory mode flushes each row as it is written, so a
+    million rows need no more memory than one.  Texts go through write_string
+    (never write()), so nothing becomes a formula, a number or a link.
+    """
+    import xlsxwriter
+
+    counts: list[int] = []
+    with atomic_file(path, "wb") as handle:
+        book = xlsxwriter.Workbook(
+            handle,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        for reg, make_rows in sheets:
+            sheet = book.add_worksheet(reg.name)
+            for col, column in enumerate(reg.columns):
+                sheet.set_column(col, col, column.width)
+            sheet.freeze_panes(1, 0)
+            for col, label in enumerate(header(reg, times)):
+                sheet.write_string(0, col, label, bold)
+            writers = _xlsx_writers(sheet, reg, times, stamp)
+            count = 0
+            with closing(make_rows()) as rows:
+                for r, row in enumerate(rows, start=1):
+                    for put, v in zip(writers, row, strict=True):
+                        if v is not None and v != "":
+                            put(r, v)
+                    count = r
+            sheet.autofilter(0, 0, max(count, 1), len(reg.columns) - 1)
+            sheet.ignore_errors({"number_stored_as_text": f"A1:XFD{count + 1}"})
+            counts.append(count)
+        book.close()
+    return counts
+
+
+def _xlsx_writers(
+    sheet: Any, reg: Register, times: LocalTimes, stamp: Any
+) -> list[Callable[[int, Any], Any]]:
+    """One cell writer per column: (row, value) -> None; empty values are not called."""
+    excel = times.excel
+    write_string, write_number, write_boolean = (
+        sheet.write_string,
+        sheet.write_number,
+        sheet.write_boolean,
+    )
+
+    def at(col: int, kind: str) -> Callable[[int, Any], Any]:
+        if kind == TIME:
+            return lambda r, v: write_number(r, col, excel(v), stamp)
+        if kind in (INT, NUMBER):
+            return lambda r, v: write_number(r, col, v)
+        if kind == BOOL:
+            return lambda r, v: write_boolean(r, col, bool(v))
+        return lambda r, v: write_string(r, col, v)
+
+    out = [at(col, column.kind) for col, column in enumerate(reg.columns)]
+    return out
+
+
+# --- the export -----------------------------------------------------------
+
+
+def _check_format(fmt: str) -> str:
+    fmt = fmt.lower().strip()
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Unknown format {fmt!r}: choose csv, xlsx or json.")
+    return fmt
+
+
+def _folder_for_all(target: Path, fmt: str) -> Path:
+    """The folder an `export all` to CSV/JSON writes into (created if missing)."""
+    if target.exists() and not target.is_dir():
+        raise DeskError(
+            f"export all --format {fmt} writes one file per register: give a folder with -o "
+            f"(not the file {target}), or export one register, or use --format xlsx."
+        )
+    if not target.exists():
+        if target.suffix.lower() in (".csv", ".json", ".xlsx", ".txt"):
+            raise DeskError(
+                f"export all --format {fmt} writes one file per register: give a folder with -o "
+                f"(e.g. -o {target.with_suffix('')}), or export one register, "
+                "or use --format xlsx for one workbook."
+            )
+        if not target.parent.is_dir():
+            raise DeskError(f"cannot write {target}: the folder {target.parent} does not exist")
+        try:
+            target.mkdir(mode=0o700)
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise DeskError(f"cannot write {target}: {reason}") from None
+    return target
+
+
+def export(
+    ctx: Context,
+    what: str,
+    fmt: str,
+    target: Path | str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Written]:
+    """Export register `what` (or `all`) in `fmt` to `target`; return what was written.
+
+    `since`/`until` select by when a record happened (received, signed in,
+    logged, written), in [since, until).
+    """
+    fmt = _check_format(fmt)
+    what = what.lower().strip()
+    names = list(REGISTER_NAMES) if what == "all" else [register(what).name]
+    target = Path(target).expanduser()
+    times = LocalTimes(ctx.tz)
+
+    def rows_of(name: str) -> Callable[[], Generator[Sequence[Any], None, None]]:
+        return lambda: stream_rows(ctx.engine, name, since=since, until=until)
+
+    if fmt == "xlsx":
+        sheets = [(register(n), rows_of(n)) for n in names]
+        counts = write_xlsx(target, sheets, times)
+        return [Written(target, n, c) for n, c in zip(names, counts, strict=True)]
+
+    writer = write_csv if fmt == "csv" else write_json
+    if what == "all":
+        folder = _folder_for_all(target, fmt)
+        paths = [folder / f"{n}.{fmt}" for n in names]
+    else:
+        paths = [target]
+    written = []
+    for name, path in zip(names, paths, strict=True):
+        with closing(rows_of(name)()) as rows:
+            written.append(Written(path, name, writer(path, register(name), rows, times)))
+    return written

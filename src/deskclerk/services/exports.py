@@ -1,0 +1,458 @@
+"""What each register exports, column by column, streamed from the database in batches.
+
+Exports are records: voided rows are included (column `voided`), ID numbers are
+masked, and times are converted to the site's zone by `LocalTimes`.  Nothing
+here loads a register into memory: `stream_rows` is a generator over a Core
+select read in batches (`yield_per`), so a million rows cost a batch of memory.
+
+Time columns are yielded as stored (the database's UTC instant: a string on
+SQLite, a naive datetime elsewhere) and converted by `LocalTimes`, which is
+several times faster than building an aware datetime per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+import sqlalchemy as sa
+
+from deskclerk.errors import InvalidInput
+from deskclerk.models import Call, HandoverNote, Team, Unit, Visit, WorkOrder
+from deskclerk.services.visits import mask_id
+
+# Column kinds: how a writer treats the value.
+TIME, TEXT, PHONE, CODE, INT, NUMBER, BOOL = (
+    "time",
+    "text",
+    "phone",
+    "code",
+    "int",
+    "number",
+    "bool",
+)
+VOIDED_LABEL = "voided (voided records are kept: an export is a record)"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: `key` names it in JSON, `label` heads it in CSV/XLSX."""
+
+    key: str
+    label: str
+    kind: str = TEXT
+    width: int = 14  # XLSX column width in characters
+
+
+@dataclass(frozen=True)
+class Register:
+    """One register as exported: its name, sheet title and columns."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+
+
+REGISTER_NAMES = ("calls", "visitors", "orders", "notes")
+
+
+def _table(model: Any) -> sa.Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+def _is_voided(table: sa.Table) -> Any:
+    """1 for a voided record, else 0 (an Integer: no per-row result processing)."""
+    return sa.case((table.c.voided_at.is_(None), 0), else_=1).label("voided")
+
+
+def _stored(column: Any) -> Any:
+    """The column's value as stored, without the per-row UTCDateTime conversion."""
+    return sa.type_coerce(column, sa.String()).label(column.key)
+
+
+_VOID = Column("voided", VOIDED_LABEL, BOOL, 10)
+_VOID_REASON = Column("void_reason", "void reason", TEXT, 20)
+
+_CALLS = Register(
+    "calls",
+    "Calls 来电",
+    (
+        Column("id", "id", INT, 8),
+        Column("received_at", "received 来电时间", TIME, 17),
+        Column("recorded_at", "recorded 登记时间", TIME, 17),
+        Column("unit", "unit 房号", CODE, 10),
+        Column("caller", "caller 来电人", TEXT, 14),
+        Column("phone", "phone 电话", PHONE, 15),
+        Column("category", "category 分类", TEXT, 11),
+        Column("matter", "matter 事由", TEXT, 40),
+        Column("taken_by", "taken by 首问人", TEXT, 12),
+        Column("passed_to", "passed to 转交", TEXT, 12),
+        Column("callback_due", "callback due 回复时限", TIME, 17),
+        Column("answer", "answer 答复", TEXT, 30),
+        Column("state", "state 状态", TEXT, 10),
+        Column("closed_at", "closed 关闭时间", TIME, 17),
+        Column("order", "work order 派工单", CODE, 17),
+        _VOID,
+        _VOID_REASON,
+    ),
+)
+
+_VISITORS = Register(
+    "visitors",
+    "Visitors 访客",
+    (
+        Column("id", "id", INT, 8),
+        Column("visitor", "visitor 访客", TEXT, 14),
+        Column("phone", "phone 电话", PHONE, 15),
+        Column("unit", "unit 房号", CODE, 10),
+        Column("host", "visiting 被访人", TEXT, 14),
+        Column("purpose", "purpose 事由", TEXT, 20),
+        Column("time_in", "time in 进入", TIME, 17),
+        Column("time_out", "time out 离开", TIME, 17),
+        Column("badge", "badge 证件号", CODE, 10),
+        Column("plate", "plate 车牌", CODE, 10),
+        Column("id_number", "ID number (masked) 身份证", CODE, 20),
+        Column("clerk", "signed in by 登记人", TEXT, 12),
+        Column("clerk_out", "signed out by", TEXT, 12),
+        Column("recorded_at", "recorded 登记时间", TIME, 17),
+        _VOID,
+        _VOID_REASON,
+    ),
+)
+
+_ORDERS = Register(
+    "orders",
+    "Work orders 派工单",
+    (
+        Column("number", "number 单号", CODE, 17),
+        Column("id", "id", INT, 8),
+        Column("call_id", "from call", INT, 8),
+        Column("unit", "unit 房号", CODE, 10),
+        Column("category", "category 类别", TEXT, 11),
+        Column("priority", "priority 优先级", TEXT, 9),
+        Column("description", "problem 问题", TEXT, 40),
+        Column("team", "team 维修班", TEXT, 12),
+        Column("technician", "technician 维修人", TEXT, 12),
+        Column("state", "state 状态", TEXT, 10),
+        Column("logged_by", "logged by 登记人", TEXT, 12),
+        Column("logged_at", "logged 报修时间", TIME, 17),
+        Column("recorded_at", "recorded 登记时间", TIME, 17),
+        Column("dispatched_at", "dispatched 派工", TIME, 17),
+        Column("on_site_at", "on site 到场", TIME, 17),
+        Column("done_at", "done 完工", TIME, 17),
+        Column("closed_at", "closed 关闭", TIME, 17),
+        Column("cancelled_at", "cancelled 取消", TIME, 17),
+        Column("cancel_reason", "cancel reason", TEXT, 20),
+        Column("on_site_due", "on site due 到场时限", TIME, 17),
+        Column("done_due", "done due 完工时限", TIME, 17),
+        Column("callback_due", "callback due 回访时限", TIME, 17),
+        Column("paused_seconds", "paused (s) 暂停秒数", INT, 10),
+        Column("pause_reason", "pause reason", TEXT, 16),
+        Column("callback_at", "called back 回访时间", TIME, 17),
+        Column("callback_attempts", "callback attempts", INT, 9),
+        Column("verdict", "verdict 回访结果", TEXT, 11),
+        Column("callback_comment", "callback comment 回访意见", TEXT, 24),
+        Column("reopened_count", "reopened", INT, 8),
+        Column("charge", "charge 收费", NUMBER, 9),
+        _VOID,
+        _VOID_REASON,
+    ),
+)
+
+_NOTES = Register(
+    "notes",
+    "Handover notes 交接",
+    (
+        Column("id", "id", INT, 8),
+        Column("written_at", "written 记录时间", TIME, 17),
+        Column("recorded_at", "recorded 登记时间", TIME, 17),
+        Column("priority", "priority 优先级", TEXT, 9),
+        Column("unit", "unit 房号", CODE, 10),
+        Column("clerk", "clerk 记录人", TEXT, 12),
+        Column("text", "note 内容", TEXT, 50),
+        Column("resolved_at", "resolved 处理时间", TIME, 17),
+        Column("resolved_by", "resolved by", TEXT, 12),
+        _VOID,
+        _VOID_REASON,
+    ),
+)
+
+REGISTERS: dict[str, Register] = {r.name: r for r in (_CALLS, _VISITORS, _ORDERS, _NOTES)}
+
+
+def register(name: str) -> Register:
+    """The register called `name` (calls, visitors, orders, notes)."""
+    try:
+        return REGISTERS[name]
+    except KeyError:
+        raise InvalidInput(
+            f"There is no register {name!r} to export: choose one of {', '.join(REGISTER_NAMES)}."
+        ) from None
+
+
+def _select_calls() -> tuple[sa.Select[Any], Any]:
+    c, u, o = _table(Call), _table(Unit), _table(WorkOrder)
+    stmt = (
+        sa.select(
+            c.c.id,
+            _stored(c.c.received_at),
+            _stored(c.c.recorded_at),
+            u.c.code.label("unit"),
+            c.c.caller,
+            c.c.phone,
+            c.c.category,
+            c.c.matter,
+            c.c.taken_by,
+            c.c.passed_to,
+            _stored(c.c.callback_due),
+            c.c.answer,
+            c.c.state,
+            _stored(c.c.closed_at),
+            o.c.number.label("order"),
+            _is_voided(c),
+            c.c.void_reason,
+        )
+        .select_from(c.outerjoin(u, c.c.unit_id == u.c.id).outerjoin(o, c.c.order_id == o.c.id))
+        .order_by(c.c.received_at, c.c.id)
+    )
+    return stmt, c.c.received_at
+
+
+def _select_visitors() -> tuple[sa.Select[Any], Any]:
+    v, u = _table(Visit), _table(Unit)
+    stmt = (
+        sa.select(
+            v.c.id,
+            v.c.visitor,
+            v.c.phone,
+            u.c.code.label("unit"),
+            v.c.host,
+            v.c.purpose,
+            _stored(v.c.time_in),
+            _stored(v.c.time_out),
+            v.c.badge,
+            v.c.plate,
+            v.c.id_number,
+            v.c.clerk,
+            v.c.clerk_out,
+            _stored(v.c.recorded_at),
+            _is_voided(v),
+            v.c.void_reason,
+        )
+        .select_from(v.outerjoin(u, v.c.unit_id == u.c.id))
+        .order_by(v.c.time_in, v.c.id)
+    )
+    return stmt, v.c.time_in
+
+
+def _select_orders() -> tuple[sa.Select[Any], Any]:
+    w, u, t = _table(WorkOrder), _table(Unit), _table(Team)
+    stmt = (
+        sa.select(
+            w.c.number,
+            w.c.id,
+            w.c.call_id,
+            u.c.code.label("unit"),
+            w.c.category,
+            w.c.priority,
+            w.c.description,
+            t.c.name.label("team"),
+            w.c.technician,
+            w.c.state,
+            w.c.logged_by,
+            *(
+                _stored(w.c[name])
+                for name in (
+                    "logged_at",
+                    "recorded_at",
+                    "dispatched_at",
+                    "on_site_at",
+                    "done_at",
+                    "closed_at",
+                    "cancelled_at",
+                )
+            ),
+            w.c.cancel_reason,
+            _stored(w.c.on_site_due),
+            _stored(w.c.done_due),
+            _stored(w.c.callback_due),
+            w.c.paused_seconds,
+            w.c.pause_reason,
+            _stored(w.c.callback_at),
+            w.c.callback_attempts,
+            w.c.verdict,
+            w.c.callback_comment,
+            w.c.reopened_count,
+            w.c.charge,
+            _is_voided(w),
+            w.c.void_reason,
+        )
+        .select_from(w.outerjoin(u, w.c.unit_id == u.c.id).outerjoin(t, w.c.team_id == t.c.id))
+        .order_by(w.c.logged_at, w.c.id)
+    )
+    return stmt, w.c.logged_at
+
+
+def _select_notes() -> tuple[sa.Select[Any], Any]:
+    n, u = _table(HandoverNote), _table(Unit)
+    stmt = (
+        sa.select(
+            n.c.id,
+            _stored(n.c.written_at),
+            _stored(n.c.recorded_at),
+            n.c.priority,
+            u.c.code.label("unit"),
+            n.c.clerk,
+            n.c.text,
+            _stored(n.c.resolved_at),
+            n.c.resolved_by,
+            _is_voided(n),
+            n.c.void_reason,
+        )
+        .select_from(n.outerjoin(u, n.c.unit_id == u.c.id))
+        .order_by(n.c.written_at, n.c.id)
+    )
+    return stmt, n.c.written_at
+
+
+_SELECTS = {
+    "calls": _select_calls,
+    "visitors": _select_visitors,
+    "orders": _select_orders,
+    "notes": _select_notes,
+}
+
+
+def export_select(name: str, since: datetime | None, until: datetime | None) -> sa.Select[Any]:
+    """The select of one register's rows whose happened-at time is in [since, until)."""
+    register(name)
+    stmt, when = _SELECTS[name]()
+    if since is not None:
+        stmt = stmt.where(when >= since)
+    if until is not None:
+        stmt = stmt.where(when < until)
+    return stmt
+
+
+def stream_rows(
+    engine: sa.Engine,
+    name: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    batch: int = 5000,
+) -> Generator[Sequence[Any], None, None]:
+    """The rows of register `name`, oldest first, read `batch` at a time.
+
+    Rows are tuples in `REGISTERS[name].columns` order; times as stored (see
+    `LocalTimes`); ID numbers masked as on screen (visits.mask_id); `voided` true for voided records.
+    Close the generator (or exhaust it) to release its connection.
+    """
+    stmt = export_select(name, since, until)
+    id_col = None
+    if name == "visitors":
+        id_col = [c.key for c in REGISTERS[name].columns].index("id_number")
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+        for part in result.partitions():
+            if id_col is None:
+                yield from part
+                continue
+            for row in part:
+                if row[id_col]:
+                    masked = list(row)
+                    masked[id_col] = mask_id(row[id_col])
+                    yield masked
+                else:
+                    yield row
+
+
+# --- times ----------------------------------------------------------------
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_HOUR = timedelta(hours=1)
+_NOT_CACHED = ("", "", "", 0.0)
+
+
+class LocalTimes:
+    """Stored UTC instants as the site's local time: text, ISO 8601 or an Excel serial.
+
+    A stored value is 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) on SQLite, or a naive
+    UTC datetime (other databases), or an aware datetime.  Conversions are cached per UTC hour: within an hour a zone
+    whose offset is a whole number of hours only renames the hour, so minutes
+    and seconds are copied.  Other zones (and odd strings) take the slow path.
+    """
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self._hours: dict[str, tuple[str, str, str, float]] = {}
+        # 'YYYY-MM-DD HH' (UTC) -> the same hour in local time, for hours that
+        # convert by renaming; filled as `text`, `iso` and `excel` meet them.
+        self.local_hour: dict[str, str] = {}
+
+    def _hour(self, key: str) -> tuple[str, str, str, float]:
+        """(local 'YYYY-MM-DD HH', its 'T' form, offset '+08:00', Excel serial of the hour)."""
+        cached = self._hours.get(key)
+        if cached is not None:
+            return cached
+        value = _NOT_CACHED
+        try:
+            start = datetime.fromisoformat(f"{key[:10]} {key[11:13]}:00").replace(tzinfo=UTC)
+        except ValueError:
+            start = None
+        if start is not None:
+            first = start.astimezone(self.tz)
+            last = (start + _HOUR - timedelta(microseconds=1)).astimezone(self.tz)
+            offset = first.utcoffset()
+            if offset is not None and offset == last.utcoffset() and offset.seconds % 3600 == 0:
+                naive = first.replace(tzinfo=None)
+                prefix = naive.strftime("%Y-%m-%d %H")
+                value = (
+                    prefix,
+                    prefix.replace(" ", "T"),
+                    first.isoformat()[-6:],
+                    (naive - _EXCEL_EPOCH).total_seconds() / 86400.0,
+                )
+        if len(self._hours) > 200_000:
+            self._hours.clear()
+            self.local_hour.clear()
+        self._hours[key] = value
+        if value[0]:
+            self.local_hour[key] = value[0]
+        return value
+
+    def aware(self, value: str | datetime) -> datetime:
+        """The instant as an aware datetime in the site's zone."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(self.tz)
+
+    def text(self, value: str | datetime) -> str:
+        """'YYYY-MM-DD HH:MM:SS' in the site's zone (what a spreadsheet reads as a time)."""
+        if value.__class__ is str and (len(value) == 26 or len(value) == 19):
+            hour = self._hours.get(value[:13]) or self._hour(value[:13])  # type: ignore[index]
+            if hour[0]:
+                return hour[0] + value[13:19]  # type: ignore[index]
+        return self.aware(value).strftime("%Y-%m-%d %H:%M:%S")
+
+    def iso(self, value: str | datetime) -> str:
+        """ISO 8601 with the offset: '2026-11-24T10:00:00+08:00'."""
+        if value.__class__ is str and (len(value) == 26 or len(value) == 19):
+            hour = self._hours.get(value[:13]) or self._hour(value[:13])  # type: ignore[index]
+            if hour[0]:
+                return hour[1] + value[13:19] + hour[2]  # type: ignore[index]
+        return self.aware(value).isoformat(timespec="seconds")
+
+    def excel(self, value: str | datetime) -> float:
+        """Days since 1899-12-30 in local time: an Excel date/time cell's number."""
+        if value.__class__ is str and (len(value) == 26 or len(value) == 19):
+            hour = self._hours.get(value[:13]) or self._hour(value[:13])  # type: ignore[index]
+            if hour[0]:
+                text: str = value  # type: ignore[assignment]
+                return hour[3] + (int(text[14:16]) * 60 + float(text[17:])) / 86400.0
+        local = self.aware(value).replace(tzinfo=None)
+        return (local - _EXCEL_EPOCH).total_seconds() / 86400.0

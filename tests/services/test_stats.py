@@ -1,0 +1,183 @@
+"""The service figures: a hand-built month (October 2026) against hand-computed values,
+and the same rules through the orders service on a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from tests.services import month_2026_10 as october
+
+from deskclerk.clock import FrozenClock
+from deskclerk.errors import InvalidInput
+from deskclerk.services import stats
+from deskclerk.timeparse import month_bounds
+
+
+@pytest.fixture
+def month(ctx: Any, clock: FrozenClock) -> Any:
+    october.load(ctx.engine)
+    clock.set(october.NOW)
+    return ctx
+
+
+def _october(ctx: Any) -> tuple[Any, Any]:
+    return month_bounds(october.MONTH, ctx.tz)
+
+
+def test_october_totals_match_the_hand_computed_figures(month: Any) -> None:
+    since, until = _october(month)
+    f = stats.figures(month, since=since, until=until)
+    o = f.orders
+    # WO-1,2,3,4,5,6,7,10 (WO-8 is November, WO-9 September, WO-11 voided)
+    assert o.logged == 8
+    assert (o.closed, o.cancelled, o.open) == (3, 1, 4)  # closed: 1, 3, 7; cancelled: 5
+    assert o.closure_rate == pytest.approx(3 / 7)
+    # on site: in time 1, 3 (paused), 6, 10; late 2 (at the due instant), 4 (never came), 7
+    assert (o.on_site_on_time, o.on_site_late) == (4, 3)
+    assert o.on_site_rate == pytest.approx(4 / 7)
+    # done: in time 1, 3 (paused), 7; late 2, 4 (waiting, past due), 6 (reopened clock); 10 paused
+    assert (o.done_on_time, o.done_late) == (3, 3)
+    assert o.done_rate == pytest.approx(0.5)
+    # done at least once: 1, 2, 3, 7 and the reopened 6; called back 1, 3, 6, 7; satisfied 1, 3, 7
+    assert (o.done, o.called_back, o.satisfied) == (5, 4, 3)
+    assert o.callback_rate == pytest.approx(4 / 5)
+    assert o.satisfaction_rate == pytest.approx(3 / 4)
+    # to site: 15, 20, 30, 10, 40, 10 min -> 17.5; to done: 180, 300, 250, 90 min -> 215
+    assert o.median_to_on_site == timedelta(minutes=17, seconds=30)
+    assert o.median_to_done == timedelta(minutes=215)
+    # overdue now: 2 (callback), 4 (on site), 6 (done); not 10 (its pause runs)
+    assert o.overdue == 3
+    assert f.overdue_total == 3
+    assert [(x.number, x.clock) for x in f.overdue] == [
+        ("WO-2", "callback"),
+        ("WO-4", "on site"),
+        ("WO-6", "done"),
+    ]
+    assert f.overdue[1].late_by == october.NOW - october.t(10, 10, 9, 20)
+    assert f.calls == {
+        "repair": 3,
+        "complaint": 2,
+        "inquiry": 1,
+        "help": 0,
+        "suggestion": 0,
+        "other": 0,
+    }
+    assert f.calls_total == 6
+
+
+def test_october_by_team(month: Any) -> None:
+    since, until = _october(month)
+    f = stats.figures(month, since=since, until=until, by="team")
+    teams = {g.group: g for g in f.groups}
+    assert set(teams) == {"Plumbing 水电班", "Electrical"}
+    plumbing, electrical = teams["Plumbing 水电班"], teams["Electrical"]
+    # WO-1, 2, 3, 10
+    assert (plumbing.logged, plumbing.closed, plumbing.cancelled) == (4, 2, 0)
+    assert (plumbing.on_site_on_time, plumbing.on_site_late) == (3, 1)
+    assert (plumbing.done_on_time, plumbing.done_late) == (2, 1)
+    assert (plumbing.done, plumbing.called_back, plumbing.satisfied, plumbing.overdue) == (
+        3,
+        2,
+        2,
+        1,
+    )
+    assert plumbing.median_to_on_site == timedelta(minutes=17, seconds=30)
+    assert plumbing.median_to_done == timedelta(minutes=250)
+    # WO-4, 5, 6, 7
+    assert (electrical.logged, electrical.closed, electrical.cancelled) == (4, 1, 1)
+    assert electrical.closure_rate == pytest.approx(1 / 3)
+    assert (electrical.on_site_on_time, electrical.on_site_late) == (1, 2)
+    assert (electrical.done_on_time, electrical.done_late) == (1, 2)
+    assert (electrical.done, electrical.called_back, electrical.satisfied) == (2, 2, 1)
+    assert electrical.overdue == 2
+    assert electrical.median_to_on_site == timedelta(minutes=25)
+    assert electrical.median_to_done == timedelta(minutes=90)
+    # the groups add up to the whole
+    assert f.orders.logged == 8 and f.orders.overdue == 3
+    assert f.orders.median_to_on_site == timedelta(minutes=17, seconds=30)
+
+
+def test_october_by_clerk_and_category(month: Any) -> None:
+    since, until = _october(month)
+    by_clerk = stats.figures(month, since=since, until=until, by="clerk")
+    assert {g.group: g.logged for g in by_clerk.groups} == {"小李": 4, "Anna": 4}
+    by_category = stats.figures(month, since=since, until=until, by="category")
+    assert {g.group: g.closed for g in by_category.groups} == {"plumbing": 2, "electrical": 1}
+
+
+def test_daily_counts_use_local_days(month: Any) -> None:
+    since, until = _october(month)
+    days = stats.daily_counts(month, since, until)
+    assert [d.day for d in days][:2] == [date(2026, 10, 1), date(2026, 10, 2)]
+    assert len(days) == 31
+    per_day = {d.day.day: d.orders for d in days if d.orders}
+    # WO-7 was logged at 23:30 local on the 31st (15:30 UTC): it belongs to the 31st
+    assert per_day == {1: 1, 2: 1, 3: 1, 10: 1, 11: 1, 12: 1, 20: 1, 31: 1}
+    assert sum(d.calls for d in days) == 6
+    # done per day counts when the job was done: WO-7 was done at 01:00 on 1 November
+    assert {d.day.day: d.done for d in days if d.done} == {1: 1, 2: 1, 3: 1}
+
+
+def test_on_time_by_team(month: Any) -> None:
+    since, until = _october(month)
+    rows = {r.team: r for r in stats.on_time_by_team(month, since, until)}
+    assert rows["Plumbing 水电班"].on_site_rate == pytest.approx(3 / 4)
+    assert rows["Electrical"].done_rate == pytest.approx(1 / 3)
+
+
+def test_complaints(month: Any) -> None:
+    since, until = _october(month)
+    c = stats.complaints(month, since, until)
+    assert (c.total, c.closed, c.in_time, c.late) == (2, 1, 1, 1)
+    assert [i.replied_in_time for i in c.items] == [False, True]  # newest first
+
+
+def test_an_empty_period_has_no_rates(ctx: Any) -> None:
+    f = stats.figures(ctx, by="team")
+    assert f.orders.logged == 0 and f.groups == ()
+    assert f.orders.closure_rate is None and f.orders.on_site_rate is None
+    assert f.orders.median_to_done is None
+
+
+def test_unknown_grouping_is_refused(ctx: Any) -> None:
+    with pytest.raises(InvalidInput, match="team, category or clerk"):
+        stats.figures(ctx, by="colour")
+
+
+def test_the_orders_service_and_the_figures_agree_on_the_deadline(
+    ctx: Any, clock: FrozenClock
+) -> None:
+    """Through the orders service: arriving exactly at the due instant is late."""
+    from deskclerk.services import directory, orders
+
+    directory.add_unit(ctx, "3-1203", clerk="t")
+    directory.add_team(ctx, "Plumbing", categories="plumbing", clerk="t")
+    start = clock.now()
+    on_time = orders.create_order(
+        ctx, unit="3-1203", description="tap", clerk="小李", category="plumbing",
+        priority="urgent", team="Plumbing",
+    )  # fmt: skip
+    at_due = orders.create_order(
+        ctx, unit="3-1203", description="pipe", clerk="小李", category="plumbing",
+        priority="urgent", team="Plumbing",
+    )  # fmt: skip
+    assert at_due.state == "dispatched"  # a team given: dispatched at once
+    assert at_due.on_site_due is not None
+    clock.advance(minutes=10)
+    orders.arrive(ctx, on_time.number, clerk="t")
+    clock.set(at_due.on_site_due)
+    orders.arrive(ctx, at_due.number, clerk="t")
+    clock.advance(minutes=30)
+    orders.finish(ctx, on_time.number, clerk="t")
+    orders.record_callback(ctx, on_time.number, clerk="t", reached=True, satisfied=True)
+
+    f = stats.figures(ctx, since=start - timedelta(hours=1), by="team")
+    total = f.orders
+    assert (total.logged, total.closed) == (2, 1)
+    assert (total.on_site_on_time, total.on_site_late) == (1, 1)
+    assert (total.done_on_time, total.done_late) == (1, 0)  # the other is still within its clock
+    assert (total.done, total.called_back, total.satisfied) == (1, 1, 1)
+    assert total.median_to_on_site == timedelta(minutes=15)  # 10 and 20 minutes
+    assert f.groups[0].group == "Plumbing"
