@@ -7,6 +7,7 @@ faces import from `deskclerk.services.orders`.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -182,19 +183,8 @@ def ref_clause(ref: int | str) -> sa.ColumnElement[bool]:
 # --- rows to public shapes -------------------------------------------------------------
 
 
-def _first_resident(column: Any) -> Any:
-    return (
-        sa.select(column)
-        .where(R.c.unit_id == WO.c.unit_id, R.c.active.is_(True))
-        .order_by(R.c.is_owner.desc(), R.c.id)
-        .limit(1)
-        .correlate(WO)
-        .scalar_subquery()
-    )
-
-
 def select_orders() -> sa.Select[Any]:
-    """Every column of work_order plus what the public shape names (unit, team, resident)."""
+    """Every column of work_order plus the unit code, team name and the source call's caller."""
     return (
         sa.select(
             WO,
@@ -202,8 +192,6 @@ def select_orders() -> sa.Select[Any]:
             T.c.name.label("team_name"),
             C.c.caller.label("call_caller"),
             C.c.phone.label("call_phone"),
-            _first_resident(R.c.name).label("res_name"),
-            _first_resident(R.c.phone).label("res_phone"),
         )
         .select_from(WO)
         .outerjoin(U, U.c.id == WO.c.unit_id)
@@ -225,8 +213,39 @@ def reopen_times(s: Session, rows: list[Any]) -> dict[int, datetime]:
     return {int(i): at for i, at in got}
 
 
-def to_public(row: Any, now: datetime, reopened_at: datetime | None = None) -> OrderPublic:
-    """The public shape of one `select_orders` row at the instant `now`."""
+def first_residents(s: Session, rows: list[Any]) -> dict[int, tuple[str, str]]:
+    """(name, phone) of the first resident (owner first) of each unit of orders
+    that have no caller of their own, in one query for the whole page."""
+    unit_ids = {r.unit_id for r in rows if r.unit_id is not None and not r.call_caller}
+    if not unit_ids:
+        return {}
+    got = s.execute(
+        sa.select(R.c.unit_id, R.c.name, R.c.phone)
+        .where(R.c.unit_id.in_(unit_ids), R.c.active.is_(True))
+        .order_by(R.c.unit_id, R.c.is_owner.desc(), R.c.id)
+    )
+    first: dict[int, tuple[str, str]] = {}
+    for unit_id, name, phone in got:
+        first.setdefault(int(unit_id), (name, phone))
+    return first
+
+
+# Reading 50 columns by name from a SQLAlchemy Row costs more than the query of a
+# page; a named tuple of the same columns reads them at tuple speed.
+_Row = namedtuple("_Row", [c.key for c in select_orders().selected_columns])  # type: ignore[misc]
+
+
+def to_public(
+    raw: Any,
+    now: datetime,
+    reopened_at: datetime | None = None,
+    resident: tuple[str, str] = ("", ""),
+) -> OrderPublic:
+    """The public shape of one `select_orders` row at the instant `now`.
+
+    `reopened_at` and `resident` come from `reopen_times` and `first_residents`.
+    """
+    row: Any = _Row._make(raw)
     clock = deadlines.running_clock(
         state=row.state,
         logged_at=row.logged_at,
@@ -244,7 +263,7 @@ def to_public(row: Any, now: datetime, reopened_at: datetime | None = None) -> O
     if row.call_caller:
         name, phone = row.call_caller, row.call_phone or ""
     else:
-        name, phone = row.res_name or "", row.res_phone or ""
+        name, phone = resident
     return OrderPublic(
         id=row.id,
         number=row.number,
@@ -289,9 +308,11 @@ def to_public(row: Any, now: datetime, reopened_at: datetime | None = None) -> O
 
 
 def publics(s: Session, rows: list[Any], now: datetime) -> list[OrderPublic]:
-    """Public shapes of several `select_orders` rows (one extra query if any was reopened)."""
+    """Public shapes of several `select_orders` rows (a query for residents, and one
+    for reopening times if any was reopened)."""
     reopened = reopen_times(s, rows)
-    return [to_public(r, now, reopened.get(r.id)) for r in rows]
+    residents = first_residents(s, rows)
+    return [to_public(r, now, reopened.get(r.id), residents.get(r.unit_id, ("", ""))) for r in rows]
 
 
 def load(s: Session, ref: int | str) -> Any:

@@ -39,11 +39,9 @@ from deskclerk.services.order_rows import (
     parse_category,
     parse_priority,
     publics,
-    reopen_times,
     select_orders,
     shown_time,
     suggest_in,
-    to_public,
 )
 from deskclerk.services.order_steps import (
     arrive,
@@ -378,11 +376,8 @@ def list_orders(
         stmt = newest_first(
             stmt, WO.c.logged_at, WO.c.id, before=before, limit=limit, since=since, until=until
         )
-        rows = list(s.execute(stmt).all())
-        reopened = reopen_times(s, rows)
-    return make_page(
-        rows, limit, lambda r: to_public(r, now, reopened.get(r.id)), lambda o: (o.logged_at, o.id)
-    )
+        items = publics(s, list(s.execute(stmt).all()), now)
+    return make_page(items, limit, lambda o: o, lambda o: (o.logged_at, o.id))
 
 
 def urgent_first(ctx: Context, limit: int = 100) -> list[OrderPublic]:
