@@ -123,7 +123,8 @@ def test_work_orders_and_their_events_agree(demo: tuple[Context, DemoSummary]) -
     states = {o.state for o in orders}
     assert {"closed", "cancelled", "done"} <= states
     assert any(o.reopened_count for o in orders), "some residents were not satisfied"
-    assert any(o.verdict == "unsatisfied" for o in orders)
+    unhappy = _rows(ctx, "SELECT count(*) FROM order_event WHERE detail LIKE 'unsatisfied%'")
+    assert unhappy[0][0] > 0
     assert any(o.charge > 0 for o in orders), "some jobs were paid"
     assert any(
         o.paused_since is not None or "paused" in [k for k, _ in events[o.id]] for o in orders

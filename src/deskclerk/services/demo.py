@@ -21,6 +21,7 @@ from deskclerk.errors import Conflict, InvalidInput, StorageError
 from deskclerk.services.context import Context
 from deskclerk.services.demo_bulk import BulkWriter
 from deskclerk.services.demo_day import Rates, fill_day, write_shifts
+from deskclerk.services.demo_names import DemoRandom
 from deskclerk.services.demo_site import DAY, Site, build_directory, local_midnight, max_ids
 
 DEFAULT_DAYS = 30
@@ -175,7 +176,7 @@ def _write(
     writer = BulkWriter(conn)
     ids = max_ids(conn)
     site = Site(
-        rng=random.Random(seed),
+        rng=DemoRandom(seed),
         w=writer,
         tz=ctx.tz,
         now=int(now_dt.timestamp()),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_left
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, cast
@@ -71,10 +72,18 @@ def check_columns() -> None:
                 raise RuntimeError(f"demo: column {name}.{col.name} must be filled (new in models)")
 
 
+class _Dates(dict[int, str]):
+    """Day number since 1970 -> "YYYY-MM-DD", made on first use."""
+
+    def __missing__(self, day: int) -> str:
+        text = self[day] = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+        return text
+
+
 class BulkWriter:
     """Buffers row tuples per table and writes them in batches in the caller's transaction."""
 
-    def __init__(self, conn: sa.Connection, *, batch: int = 50_000) -> None:
+    def __init__(self, conn: sa.Connection, *, batch: int = 20_000) -> None:
         check_columns()
         self.conn = conn
         self.batch = batch
@@ -82,7 +91,7 @@ class BulkWriter:
         self.buffers: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
         self.counts: dict[str, int] = dict.fromkeys(COLUMNS, 0)
         self._pending = 0
-        self._days: dict[int, str] = {}
+        self._days = _Dates()
         self._audit: list[tuple[int, int, str, str, str, int, str, str]] = []
         self._audit_seq = 0
         self._actors: dict[str, str] = {}
@@ -91,30 +100,29 @@ class BulkWriter:
         last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
         self.prev_hash: str = last or GENESIS
         self._checked = False
+        if self.fast and not _TIME_OF_DAY:
+            _TIME_OF_DAY.extend(
+                f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(86400)
+            )
+        self.ts = self._make_ts()
         if self.fast:
-            if not _TIME_OF_DAY:
-                _TIME_OF_DAY.extend(
-                    f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(86400)
-                )
             self._check_time_format()
 
     # --- times: epoch seconds (UTC) in, database values out --------------------
 
-    def _day(self, day: int) -> str:
-        text = self._days.get(day)
-        if text is None:
-            text = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
-            self._days[day] = text
-        return text
-
-    def ts(self, epoch: int | None) -> Any:
-        """The value to store for an instant given as whole epoch seconds."""
-        if epoch is None:
-            return None
+    def _make_ts(self) -> Callable[[int | None], Any]:
+        """The function turning epoch seconds into stored values (called a million times)."""
         if not self.fast:
-            return datetime.fromtimestamp(epoch, UTC)
-        day, rest = divmod(epoch, 86400)
-        return (self._days.get(day) or self._day(day)) + _TIME_OF_DAY[rest]
+            return lambda epoch: None if epoch is None else datetime.fromtimestamp(epoch, UTC)
+        days, tod = self._days, _TIME_OF_DAY
+
+        def ts(epoch: int | None) -> str | None:
+            if epoch is None:
+                return None
+            day, rest = divmod(epoch, 86400)
+            return days[day] + tod[rest]
+
+        return ts
 
     def _check_time_format(self) -> None:
         proc = sqlite.DATETIME().bind_processor(sqlite.dialect())
@@ -164,7 +172,7 @@ class BulkWriter:
             if actor_json is None:
                 actor_json = actors[actor] = json.dumps(actor, ensure_ascii=False)
             day, rest = divmod(epoch, 86400)
-            date = days.get(day) or self._day(day)
+            date = days[day]
             hms = (
                 tod[rest][1:9]
                 if fast
@@ -177,7 +185,7 @@ class BulkWriter:
             digest = sha256(payload.encode()).hexdigest()
             if not self._checked:
                 self._check_hash(epoch, actor, action, entity, eid, field, new, prev, digest)
-            stamp = self.ts(epoch)
+            stamp = date + tod[rest] if fast else self.ts(epoch)
             out.append(
                 (next_id, stamp, actor, action, entity, eid, field, "", new, "", prev, digest)
             )

@@ -48,7 +48,7 @@ def fill_day(site: Site, day: int, rates: Rates) -> None:
         at = start + site.rng.randrange(9 * 3600, 17 * 3600)
         if at <= site.now:
             unit = site.rng.choice(site.units)
-            kind = site.rng.choices(KINDS, cum_weights=KIND_CUM)[0]
+            kind = site.rng.weighted(KINDS, KIND_CUM)
             shift_id, _taker, clerk, recorded = site.on_duty(at)
             if recorded <= site.now:
                 text = site.rng.choice(names.REPAIRS[kind])
@@ -93,12 +93,12 @@ def _calls(site: Site, start: int, count: int) -> None:
         unit = rng.choice(site.units)
         caller, phone = _caller(site, unit)
         unit_id: int | None = unit[0] if rng.random() < 0.93 else None
-        category = rng.choices(CATEGORIES, cum_weights=CATEGORY_CUM)[0]
+        category = rng.weighted(CATEGORIES, CATEGORY_CUM)
         passed_to = answer = ""
         callback_due = closed = order_id = None
         state = "open"
         if category == "repair" and unit_id is not None and rng.random() < 0.8:
-            kind = rng.choices(KINDS, cum_weights=KIND_CUM)[0]
+            kind = rng.weighted(KINDS, KIND_CUM)
             matter = rng.choice(names.REPAIRS[kind])
             logged = at + rng.randrange(60, 300)
             order_id, passed_to, closed = make_order(
@@ -106,7 +106,7 @@ def _calls(site: Site, start: int, count: int) -> None:
             )
             state = "closed" if closed is not None else "passed_on"
         elif category == "repair":
-            matter = rng.choice(names.REPAIRS[rng.choices(KINDS, cum_weights=KIND_CUM)[0]])
+            matter = rng.choice(names.REPAIRS[rng.weighted(KINDS, KIND_CUM)])
             answer, state, closed = rng.choice(names.ANSWERS), "closed", recorded
         else:
             matter = rng.choice(names.MATTERS[category])
@@ -146,7 +146,7 @@ def _priority(site: Site, text: str) -> str:
         return "urgent"
     if ("leak" in text or "漏" in text) and site.rng.random() < 0.6:
         return "high"
-    return site.rng.choices(("high", "normal", "low"), weights=(10, 75, 15))[0]
+    return site.rng.weighted(("high", "normal", "low"), (10, 85, 100))
 
 
 def _plan(site: Site, priority: str, logged: int) -> list[tuple[str, int, str]]:
@@ -166,6 +166,8 @@ def _plan(site: Site, priority: str, logged: int) -> list[tuple[str, int, str]]:
         lo, hi = reach.get(priority, (3600, 30 * 3600))
         late = 4 if rng.random() < 0.06 else 1
         t += rng.randrange(lo, hi) * late
+        if rng.random() < 0.04:  # stuck: no access, technician off sick; overdue meanwhile
+            t += rng.randrange(20 * 3600, 72 * 3600)
         events.append(("on_site", t, ""))
         t += rng.randrange(600, 1800)
         if rng.random() < 0.06:
@@ -175,7 +177,13 @@ def _plan(site: Site, priority: str, logged: int) -> list[tuple[str, int, str]]:
         t += rng.randrange(900, 3 * 3600)
         paid = rng.random() < 0.15
         events.append(("done", t, f"charge {rng.choice((30, 50, 80, 120, 200))}" if paid else ""))
-        t = site.desk_time(t + rng.randrange(3600, 40 * 3600))
+        # most callbacks within the 48 h; some forgotten for days
+        wait = (
+            rng.randrange(50 * 3600, 90 * 3600)
+            if rng.random() < 0.05
+            else rng.randrange(3600, 40 * 3600)
+        )
+        t = site.desk_time(t + wait)
         if rng.random() < 0.1:
             events.append(("callback", t, "not reached"))
             t = site.desk_time(t + rng.randrange(3 * 3600, 24 * 3600))
@@ -299,7 +307,7 @@ def _visits(site: Site, start: int, count: int) -> None:
         clerk = site.clerk_of(*where) if where else names.NIGHT_GUARD
         recorded = at + rng.randrange(10, 90)
         unit = rng.choice(site.units)
-        purpose = rng.choices(names.PURPOSES, cum_weights=PURPOSE_CUM)[0][0]
+        purpose = rng.weighted(names.PURPOSES, PURPOSE_CUM)[0]
         contractor = purpose in names.CONTRACTOR_PURPOSES
         stay = rng.randrange(3 * 3600, 9 * 3600) if contractor else rng.randrange(300, 4 * 3600)
         out: int | None = at + stay
@@ -345,7 +353,7 @@ def _notes(site: Site, day: int, start: int, count: int) -> None:
         template = rng.choice(names.NOTES)
         text = template.format(unit=unit[1], building=unit[2])
         tagged = unit[0] if "{unit}" in template or rng.random() < 0.2 else None
-        priority = rng.choices(("high", "normal", "low"), weights=(20, 70, 10))[0]
+        priority = rng.weighted(("high", "normal", "low"), (20, 90, 100))
         resolved: int | None = site.desk_time(at + rng.randrange(3600, 20 * 3600))
         if resolved > now or rng.random() < 0.12:  # type: ignore[operator]
             resolved = None

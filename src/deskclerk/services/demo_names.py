@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = (
@@ -69,6 +74,26 @@ EN_LAST = [
     "Collins",
     "Stewart",
 ]
+
+
+class DemoRandom(random.Random):
+    """random.Random with cheap draws: the demo makes millions, and a float's 53 bits
+    are plenty of uniformity for picking names and minutes."""
+
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:  # type: ignore[override]
+        if stop is None:
+            start, stop = 0, start
+        return start + int(self.random() * (stop - start))
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq):  # type: ignore[no-untyped-def, override]
+        return seq[int(self.random() * len(seq))]
+
+    def weighted(self, seq: Sequence[T], cum_weights: Sequence[float]) -> T:
+        """One item of `seq`, drawn by cumulative weights (choices(..., k=1) for less)."""
+        return seq[bisect_right(cum_weights, self.random() * cum_weights[-1])]
 
 
 def chinese_name(rng: random.Random) -> str:

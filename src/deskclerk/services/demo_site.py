@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -13,6 +12,7 @@ from sqlmodel import SQLModel
 from deskclerk.config import Deadline, Settings
 from deskclerk.services import demo_names as names
 from deskclerk.services.demo_bulk import BulkWriter
+from deskclerk.services.demo_names import DemoRandom
 
 DAY = 86400
 
@@ -21,7 +21,7 @@ DAY = 86400
 class Site:
     """Everything the day generator needs: the directory, the clock, the id counters."""
 
-    rng: random.Random
+    rng: DemoRandom
     w: BulkWriter
     tz: tzinfo
     now: int  # epoch seconds
@@ -211,7 +211,7 @@ def build_directory(site: Site, unit_count: int, created: int) -> None:
 
 def _residents(site: Site, uid: int, *, shop: bool, created: int) -> list[tuple[str, str]]:
     rng, w = site.rng, site.w
-    count = 1 if shop else rng.choices((1, 2, 3), weights=(40, 45, 15))[0]
+    count = 1 if shop else rng.weighted((1, 2, 3), (40, 85, 100))
     people = []
     for n in range(count):
         name = names.person_name(rng, 0.3 if shop else 0.15)
