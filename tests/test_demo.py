@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,7 +41,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Context, De
     ctx.engine.dispose()
 
 
-def _rows(ctx: Context, sql: str) -> list[sa.Row[object]]:  # type: ignore[type-var]
+def _rows(ctx: Context, sql: str) -> list[Any]:
     with session_scope(ctx.engine) as s:
         return list(s.execute(sa.text(sql)).all())
 
