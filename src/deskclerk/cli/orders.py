@@ -30,14 +30,6 @@ TeamOpt = Annotated[
 TechnicianOpt = Annotated[
     str, typer.Option("--technician", help="The technician sent, if known.", show_default=False)
 ]
-STATE_WORDS = {
-    "logged": "logged",
-    "dispatched": "dispatched",
-    "on_site": "on site",
-    "done": "done",
-    "closed": "closed",
-    "cancelled": "cancelled",
-}
 
 
 def _time(ctx: Context, at: object) -> str:
@@ -49,6 +41,8 @@ def _time(ctx: Context, at: object) -> str:
 
 def summary(ctx: Context, order: OrderPublic) -> str:
     """One line: number, state, team, and the clock running now."""
+    from deskclerk.services.order_rows import STATE_WORDS
+
     words = [f"{order.number}: {STATE_WORDS.get(order.state, order.state)}"]
     if order.team_name and order.state in ("dispatched", "on_site"):
         words.append(
@@ -120,6 +114,7 @@ def add(
     --attach (the call joins that order) or --force (a second order).
     """
     from deskclerk.services import calls, orders
+    from deskclerk.services.order_rows import STATE_WORDS
 
     ctx = context(typer_ctx)
     logged_at = when(ctx, at, "time the repair was reported")
@@ -352,6 +347,7 @@ def show(typer_ctx: typer.Context, ref: Ref) -> None:
     """Show one order in full, with every step it went through."""
     from deskclerk.cli.output import local_time, print_lines, print_table
     from deskclerk.services import orders
+    from deskclerk.services.order_rows import STATE_WORDS
 
     ctx = context(typer_ctx)
     order = orders.get_order(ctx, ref)
