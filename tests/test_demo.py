@@ -189,6 +189,21 @@ def test_same_seed_same_property(tmp_path: Path) -> None:
     assert _dump(first) != _dump(other)
 
 
+def test_fast_sqlite_path_stores_what_sqlalchemy_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskclerk.services.demo_bulk import BulkWriter
+
+    fast = _context(tmp_path / "fast.db")
+    make_demo(fast, days=2, seed=11, units=40)
+    monkeypatch.setattr(BulkWriter, "FAST_PATH", False)  # insert(Table) with datetimes
+    portable = _context(tmp_path / "portable.db")
+    make_demo(portable, days=2, seed=11, units=40)
+    assert _dump(fast) == _dump(portable)
+    with session_scope(portable.engine) as s:
+        assert verify_chain(s) == []
+
+
 def test_refuses_a_database_that_holds_records_unless_told(tmp_path: Path) -> None:
     ctx = _context(tmp_path / "live.db")
     from deskclerk.services import directory

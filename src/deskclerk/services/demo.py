@@ -30,7 +30,10 @@ DEFAULT_UNITS = 480
 # with ~5 events each; used to size the property for --records.
 RECORDS_PER_UNIT_DAY = 0.575
 RECORDS_PER_UNIT = 3.0  # the unit and its residents
-REGISTER_TABLES = ("unit", "resident", "call", "visit", "work_order", "handover_note")
+# A desk is live once any of these holds a row (a clerk set up staff, started a shift…).
+REGISTER_TABLES = (
+    "unit", "resident", "team", "staff", "shift", "call", "visit", "work_order", "handover_note",
+)  # fmt: skip
 MAX_DAYS = 20_000
 MAX_UNITS = 500_000
 
