@@ -115,9 +115,11 @@ def _measure(doc) -> Callable[[str], float]:  # type: ignore[no-untyped-def]
     return width_of
 
 
-def _para(doc, indent: float, width: float, text: str) -> None:  # type: ignore[no-untyped-def]
+def _para(  # type: ignore[no-untyped-def]
+    doc, indent: float, width: float, text: str, lines: list[str] | None = None
+) -> None:
     """`text` wrapped to `width` mm at `indent` from the margin, breaking pages as needed."""
-    for line in wrap(text, width - 2 * doc.c_margin, doc.measure):
+    for line in lines if lines is not None else wrap(text, width - 2 * doc.c_margin, doc.measure):
         if doc.will_page_break(LINE):
             doc.add_page()
         doc.set_x(doc.l_margin + indent)
@@ -144,7 +146,7 @@ def _item(doc, item: SheetItem, width: float) -> None:  # type: ignore[no-untype
     if item.still_open is False:
         colour = GREY
     doc.set_text_color(*colour)
-    _para(doc, 16, width - 16, text)
+    _para(doc, 16, width - 16, text, lines)
     doc.set_text_color(*BLACK)
     if item.query:
         doc.set_text_color(*GREY)
