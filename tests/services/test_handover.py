@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from deskclerk.clock import FrozenClock
+from deskclerk.config import ShiftWindow
 from deskclerk.db import session_scope
 from deskclerk.errors import Conflict, InvalidInput, NotFound
 from deskclerk.models import HandoverItem, WorkOrder
@@ -344,3 +345,21 @@ def test_finding_sheets(desk: Context, clock: FrozenClock) -> None:
     assert handover.sheet_for_date(desk, day).id == b.id
     with pytest.raises(NotFound, match="2026-11-20"):
         handover.sheet_for_date(desk, datetime(2026, 11, 20).date())
+
+
+def test_a_site_s_own_shift_pattern(desk: Context) -> None:
+    own = replace(
+        desk,
+        settings=replace(
+            desk.settings,
+            shifts=(
+                ShiftWindow("早班", time(7, 0), time(15, 0)),
+                ShiftWindow("中班", time(15, 0), time(23, 0)),
+                ShiftWindow("夜班", time(23, 0), time(7, 0)),
+            ),
+        ),
+    )
+    shifts.start_shift(own, OUT)  # 10:00 in Shanghai
+    sheet = handover.start_handover(own, clerk=OUT)
+    assert sheet.shift_name == "早班"
+    assert sheet.shift_label == "shift 早班 (07:00–15:00)"

@@ -280,9 +280,19 @@ def pending(ctx: Context) -> list[HandoverSummary]:
             .order_by(col(Handover.signed_at))
         ).all()
         out = []
+        counts = {
+            hid: (total, acked)
+            for hid, total, acked in s.execute(
+                sa.select(
+                    ITEMS.c.handover_id, sa.func.count(), sa.func.count(ITEMS.c.acknowledged_at)
+                )
+                .where(ITEMS.c.handover_id.in_([h.id for h in rows]))
+                .group_by(ITEMS.c.handover_id)
+            )
+        }
         for h in rows:
             assert h.id is not None
-            items = items_of(s, h.id)
+            total, acked = counts.get(h.id, (0, 0))
             shift = s.get(Shift, h.shift_id) if h.shift_id is not None else None
             out.append(
                 HandoverSummary(
@@ -294,8 +304,8 @@ def pending(ctx: Context) -> list[HandoverSummary]:
                     started_at=h.started_at,
                     signed_at=h.signed_at,
                     acknowledged_at=h.acknowledged_at,
-                    items=len(items),
-                    acknowledged_items=sum(1 for i in items if i.acknowledged_at is not None),
+                    items=total,
+                    acknowledged_items=acked,
                 )
             )
         return out
