@@ -243,3 +243,31 @@ def test_days_out_of_range_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInput, match="Days must be between"):
         make_demo(ctx, days=0)
+
+
+def test_a_night_shift_past_midnight_and_summer_time(tmp_path: Path) -> None:
+    from datetime import time
+
+    from deskclerk.config import ShiftWindow
+
+    settings = Settings(
+        timezone_name="Europe/Berlin",
+        shifts=(
+            ShiftWindow("D", time(7, 0), time(15, 0)),
+            ShiftWindow("N", time(15, 0), time(2, 0)),
+        ),
+    )
+    engine = open_database(f"sqlite:///{tmp_path / 'berlin.db'}")
+    # Monday after the clocks went forward (29 March 2026), 10:00 in Berlin
+    ctx = Context(engine=engine, clock=FrozenClock(datetime(2026, 3, 30, 8, 0, tzinfo=UTC)),
+                  settings=settings)  # fmt: skip
+    summary = make_demo(ctx, days=10, seed=5, units=120)
+    assert summary.counts["shift"] == 10 * 2 - 1  # today's night shift has not begun
+    names = {n for (n,) in _rows(ctx, "SELECT name FROM shift")}
+    assert names == {"D", "N"}
+    late = _rows(ctx, "SELECT count(*) FROM call c JOIN shift s ON s.id = c.shift_id "
+                      "WHERE s.name = 'N' AND c.received_at < s.started_at")  # fmt: skip
+    assert late[0][0] == 0
+    with session_scope(engine) as s:
+        assert verify_chain(s) == []
+    engine.dispose()

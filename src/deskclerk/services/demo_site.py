@@ -68,7 +68,9 @@ class Site:
         """(day number, window index) of the shift on duty at `epoch`, or None (night)."""
         day, sod = divmod(epoch + self.offset - self.first_epoch_local, DAY)
         slot = self._by_minute[sod // 60]
-        return None if slot is None else (day - slot[1], slot[0])
+        if slot is None or day - slot[1] < 0:  # no desk, or a shift from before the demo
+            return None
+        return day - slot[1], slot[0]
 
     def shift_id(self, day: int, index: int) -> int:
         return self.ids["shift_base"] + day * len(self.windows) + index
@@ -225,7 +227,7 @@ def _residents(site: Site, uid: int, *, shop: bool, created: int) -> list[tuple[
 
 def unit_plan(count: int) -> list[tuple[str, str, str]]:
     """(code, building, area) for `count` units: towers 1-…, floors, and shops 0801…"""
-    shops = max(2, count // 20)
+    shops = max(2, count // 20) if count >= 10 else 0
     flats = count - shops
     per_floor = 4 if flats <= 600 else 6
     floors = min(33, max(6, -(-flats // (per_floor * 4))))
