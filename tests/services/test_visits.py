@@ -175,3 +175,19 @@ def test_search_index_body_equals_the_rebuilt_one(desk: Context) -> None:
     with session_scope(desk.engine) as s:
         saved = dict(s.execute(sa.text("SELECT rowid, body FROM search_visit")).all())
         assert saved == {i: search.source_body(s, "visit", i) for i in saved}
+
+
+def test_purge_works_in_batches(
+    desk: Context, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(visits, "PURGE_BATCH", 2)
+    for i in range(5):
+        visits.sign_in(
+            desk,
+            visitor=f"V{i}",
+            clerk="Amy",
+            id_number=ID,
+            time_in=clock.now() - timedelta(days=40),
+        )
+    assert visits.purge_id_numbers(desk, clerk="Amy") == 5
+    assert all(v.id_masked == "" for v in visits.list_visits(desk).items)
