@@ -138,6 +138,8 @@ def cjk_spaced(value: str) -> str:
     Lets a full-text index find a two-character Chinese name inside a longer text
     with a phrase query (王芳 -> "王 芳").
     """
+    if value.isascii():  # nothing wide in it: skip the per-character loop (index rebuilds)
+        return _SPACES.sub(" ", value).strip()
     out = []
     for ch in value:
         if is_wide(ch):
