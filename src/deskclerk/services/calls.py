@@ -378,15 +378,20 @@ def list_calls(
 def callbacks_due(ctx: Context, limit: int = 200) -> list[CallPublic]:
     """Calls that still owe the caller a promised callback, soonest due first."""
     now = ctx.now()
+    rows: list[Any] = []
     with session_scope(ctx.engine) as s:
-        rows = s.execute(
-            _select()
-            .where(
-                C.c.state.in_(WAITING),
-                C.c.callback_due.is_not(None),
-                C.c.voided_at.is_(None),
-            )
-            .order_by(C.c.callback_due, C.c.id)
-            .limit(limit)
-        ).all()
-    return [_public(r, now) for r in rows]
+        # One query per waiting state, each read in (state, callback_due) index
+        # order and cut at `limit`: a single IN query sorts every waiting call.
+        for state in WAITING:
+            rows += s.execute(
+                _select()
+                .where(
+                    C.c.state == state,
+                    C.c.callback_due.is_not(None),
+                    C.c.voided_at.is_(None),
+                )
+                .order_by(C.c.callback_due, C.c.id)
+                .limit(limit)
+            ).all()
+    rows.sort(key=lambda r: (r.callback_due, r.id))
+    return [_public(r, now) for r in rows[:limit]]
