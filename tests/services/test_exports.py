@@ -232,3 +232,37 @@ def test_local_times_fast_path_agrees_with_zoneinfo(zone: str) -> None:
         naive = aware.replace(tzinfo=None)
         serial = (naive - datetime(1899, 12, 30)).total_seconds() / 86400
         assert times.excel(stored) == pytest.approx(serial, abs=1e-9)
+
+
+def test_xlsx_text_is_escaped_and_read_back_exactly(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from deskclerk.reports.xlsx_stream import SheetSpec, write_workbook
+
+    texts = ['a & b <c> "d"', "_x0041_ stays", " padded ", "bell\x07", "王芳\nline two"]
+    times = LocalTimes(ZoneInfo("Asia/Shanghai"))
+    path = tmp_path / "t.xlsx"
+    with path.open("wb") as handle:
+        write_workbook(
+            handle, [SheetSpec("t", ["text"], [10], ["text"], [(t,) for t in texts])], times
+        )
+    got = [row[0] for row in load_workbook(path)["t"].iter_rows(min_row=2, values_only=True)]
+    # Excel and LibreOffice decode _xHHHH_ escapes; openpyxl shows them as stored, so a
+    # literal "_x0041_" is stored escaped (else Excel would show "A"), and so is the bell
+    assert got == [texts[0], "_x005F_x0041_ stays", texts[2], "bell_x0007_", texts[4]]
+
+
+@pytest.mark.parametrize(("limit", "sheets"), [(3, ["calls", "calls (2)"]), (4, ["calls"])])
+def test_xlsx_continues_on_a_new_sheet_past_excels_row_limit(
+    desk: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, sheets: list[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    from deskclerk.reports import xlsx_stream
+
+    monkeypatch.setattr(xlsx_stream, "MAX_ROWS", limit)  # the header and limit-1 rows a sheet
+    written = export(desk, "calls", "xlsx", tmp_path / "calls.xlsx")
+    assert written[0].rows == 3
+    book = load_workbook(tmp_path / "calls.xlsx")
+    assert book.sheetnames == sheets
+    assert sum(book[name].max_row - 1 for name in sheets) == 3
