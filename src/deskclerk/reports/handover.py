@@ -116,6 +116,8 @@ def signatures(sheet: SheetPublic) -> list[tuple[str, str, str]]:
     out_how = f"signed {stamp(sheet, sheet.signed_at)}" if sheet.signed_at else "not signed yet"
     if sheet.acknowledged_at:
         in_how = f"acknowledged {stamp(sheet, sheet.acknowledged_at)}"
+    elif sheet.incoming:
+        in_how = f"{len(sheet.items) - sheet.unacknowledged} of {len(sheet.items)} items so far"
     else:
         in_how = "not acknowledged yet"
     return [
