@@ -51,6 +51,7 @@ from deskclerk.services.handover_view import (
     sheets_for_date,
     shift_label,
 )
+from deskclerk.services.shifts import open_shift_id
 
 __all__ = [
     "HandoverSummary",
@@ -70,21 +71,6 @@ __all__ = [
     "start_handover",
     "verify_fingerprints",
 ]
-
-
-def _current_shift(session: Session, clerk: str) -> Shift | None:
-    open_shifts = col(Shift.ended_at).is_(None)
-    mine = session.exec(
-        select(Shift)
-        .where(open_shifts, Shift.clerk == clerk)
-        .order_by(col(Shift.started_at).desc())
-        .limit(1)
-    ).first()
-    if mine is not None:
-        return mine
-    return session.exec(
-        select(Shift).where(open_shifts).order_by(col(Shift.started_at).desc()).limit(1)
-    ).first()
 
 
 def _previous_signed(session: Session, before_id: int | None) -> Handover | None:
@@ -136,7 +122,7 @@ def _fill(ctx: Context, s: Session, h: Handover) -> None:
 
 
 def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> SheetPublic:
-    """Build the sheet of the clerk's shift from the live records (ending the shift).
+    """Build the sheet of the shift on duty from the live records, at the end of the shift.
 
     A draft not yet signed for the same shift is rebuilt rather than duplicated;
     its remarks stay.  Works outside the shift pattern and without a shift.
@@ -149,7 +135,8 @@ def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> 
             if shift is None:
                 raise NotFound(f"There is no shift {shift_id}.")
         else:
-            shift = _current_shift(s, clerk)
+            on_duty = open_shift_id(s)
+            shift = s.get(Shift, on_duty) if on_duty is not None else None
         draft_query = select(Handover).where(col(Handover.signed_at).is_(None))
         if shift is not None:
             draft_query = draft_query.where(Handover.shift_id == shift.id)
