@@ -35,6 +35,10 @@ def sqlite_path(url: str | sa.URL) -> Path | None:
 
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by the owner only (0600) before SQLite does."""
+    if path.is_dir():
+        raise StorageError(
+            f"{path} is a folder, not a database file: name a file, e.g. {path / 'deskclerk.db'}."
+        )
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -54,7 +58,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     under the busy timeout) instead of failing half-way with "database is locked".
     Nothing is migrated here: call `prepare_database`.
     """
-    path = sqlite_path(url)
+    try:
+        path = sqlite_path(url)
+    except sa.exc.ArgumentError:
+        raise StorageError(f"{url!r} is neither a file name nor a database URL.") from None
     if path is not None:
         try:
             _create_private_file(path)
@@ -69,7 +76,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     if url.startswith("sqlite"):
         raise StorageError("An in-memory database cannot be shared between threads; use a file.")
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise StorageError(
+            f"Cannot use the database {sa.make_url(url).render_as_string(hide_password=True)!r}: {exc}. "
+            "For PostgreSQL install deskclerk[postgres]."
+        ) from None
 
 
 def _setup_sqlite(engine: Engine) -> None:
@@ -209,9 +222,12 @@ def backup_sqlite(engine: Engine, dest: Path) -> Path:
     if src is None:
         raise StorageError("Backups are made of SQLite files; for PostgreSQL use pg_dump.")
     dest = Path(dest)
+    if not dest.parent.is_dir():
+        raise StorageError(
+            f"Cannot write the backup {dest}: the folder {dest.parent} does not exist."
+        )
+    tmp = dest.with_name(f".{dest.name}.part")
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.part")
         fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         os.close(fd)
         source = sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_MS / 1000)
@@ -227,5 +243,6 @@ def backup_sqlite(engine: Engine, dest: Path) -> Path:
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
         raise StorageError(f"Cannot write the backup {dest}: {exc}.") from None
     return dest

@@ -40,11 +40,14 @@ def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> dat
         return datetime.combine(day, time(0), tz).astimezone(UTC)
     m = _RELATIVE.match(text)
     if m:
-        amount, unit = int(m.group(1)), m.group(2)
+        amount, unit = min(int(m.group(1)), 10**7), m.group(2)
         delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
             unit, timedelta(days=amount)
         )
-        return (now - delta).astimezone(UTC)
+        try:
+            return (now - delta).astimezone(UTC)
+        except OverflowError:
+            raise InvalidInput(f"The {label} {raw!r} is too far back.", field=label) from None
     if re.fullmatch(r"\d{1,2}:\d{2}", text):
         try:
             hh, mm = (int(p) for p in text.split(":"))
