@@ -38,6 +38,10 @@ def database_url(db: str | None = None) -> str:
     """
     value = db or os.environ.get("DESKCLERK_DB") or ""
     if "://" in value:
+        # psycopg (3) is the driver we ship for PostgreSQL; a bare scheme means it.
+        for bare in ("postgresql://", "postgres://"):
+            if value.startswith(bare):
+                return "postgresql+psycopg://" + value[len(bare) :]
         return value
     path = Path(value).expanduser() if value else default_database_path()
     return f"sqlite:///{path.resolve()}"
