@@ -15,12 +15,12 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from deskclerk.errors import DeskError
 from deskclerk.tui import data
 from deskclerk.tui.commands import DeskCommands
+from deskclerk.tui.keybar import KeyBar
 from deskclerk.tui.keys import APP_BINDINGS, FORM_BINDINGS, PANES, described
 from deskclerk.tui.messages import (
     ActionFailed,
@@ -100,7 +100,7 @@ class DeskApp(App[None]):
         yield self.status
         yield self.pane_box
         yield self.quick
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def pane(self, name: str) -> RegisterPane:
         return self._panes[name]
@@ -121,7 +121,9 @@ class DeskApp(App[None]):
         wide = self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
         self.pane_box.set_class(wide, "-wide")
         for pane in self.panes():
-            pane.set_class(pane.id == self.active, "-active")
+            front = pane.id == self.active
+            pane.set_class(front, "-active")
+            pane.table.can_focus = front or wide  # Tab never lands in a covered pane
 
     # --- opening ---------------------------------------------------------------
 

@@ -20,17 +20,39 @@ PANE_TITLES = {
     "handover": "Handover",
 }
 
+_PANES_GROUP = Binding.Group("Panes", compact=True)
+
 APP_BINDINGS: list[Binding] = [
     Binding("f1", "help", "Help", id="desk.help"),
     Binding("f2", "log_call", "Call", id="desk.log_call"),
-    Binding("f3", "visitor_in", "Visitor in", id="desk.visitor_in"),
-    Binding("f4", "new_order", "Work order", id="desk.new_order"),
+    Binding("f3", "visitor_in", "Visitor", id="desk.visitor_in"),
+    Binding("f4", "new_order", "Order", id="desk.new_order"),
     Binding("f5", "add_note", "Note", id="desk.add_note"),
     Binding("f6", "search", "Search", id="desk.search"),
-    Binding("f7,alt+1", "show_pane('calls')", "Calls pane", id="desk.pane_calls"),
-    Binding("f8,alt+2", "show_pane('visitors')", "Visitors pane", id="desk.pane_visitors"),
-    Binding("f9,alt+3", "show_pane('dispatch')", "Dispatch pane", id="desk.pane_dispatch"),
-    Binding("f10,alt+4", "show_pane('handover')", "Handover pane", id="desk.pane_handover"),
+    Binding(
+        "f7,alt+1", "show_pane('calls')", "Calls pane", id="desk.pane_calls", group=_PANES_GROUP
+    ),
+    Binding(
+        "f8,alt+2",
+        "show_pane('visitors')",
+        "Visitors pane",
+        id="desk.pane_visitors",
+        group=_PANES_GROUP,
+    ),
+    Binding(
+        "f9,alt+3",
+        "show_pane('dispatch')",
+        "Dispatch pane",
+        id="desk.pane_dispatch",
+        group=_PANES_GROUP,
+    ),
+    Binding(
+        "f10,alt+4",
+        "show_pane('handover')",
+        "Handover pane",
+        id="desk.pane_handover",
+        group=_PANES_GROUP,
+    ),
     Binding("ctrl+l,colon", "quick_line", "Quick line", id="desk.quick_line", show=False),
     Binding("ctrl+o", "switch_clerk", "Change clerk", id="desk.switch_clerk", show=False),
     Binding("ctrl+q", "quit", "Quit", id="desk.quit", show=False, priority=True),

@@ -141,6 +141,10 @@ class QuickBar(Vertical):
 
     @on(Input.Changed, "#quick-input")
     def _typed(self, event: Input.Changed) -> None:
+        if event.value.startswith(":"):
+            # ':' is the key that opens the line; pressed again inside it, it is not text
+            self.input.value = event.value.lstrip(":")
+            return
         self.entry = parse(event.value)
         line = event.value
         if self.resolved is not None and self.resolved.line != line:

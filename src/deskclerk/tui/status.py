@@ -22,6 +22,7 @@ class StatusBar(Static):
         self.counts: Counts | None = None
         self.now: datetime | None = None
         self.tz: tzinfo | None = None
+        self.shown = ""
 
     def show(self) -> None:
         """Redraw from the current values."""
@@ -41,14 +42,16 @@ class StatusBar(Static):
             text.append(local.strftime("%a %H:%M"), style="bold")
         c = self.counts
         if c is not None:
-            text.append(" │ ")
-            text.append(f"orders {c.open_orders}{'+' if c.capped else ''}")
+            text.append(" │ WO ")
+            text.append(f"{c.open_orders}{'+' if c.capped else ''} open")
             if c.overdue_orders:
                 text.append(f" ⚠{c.overdue_orders} late", style="bold red")
-            text.append(f" · in {c.on_site}")
-            text.append(" · callbacks ")
-            text.append(
-                f"☎{c.callbacks_due}" if c.callbacks_due else "0",
-                style="bold yellow" if c.callbacks_due else "",
-            )
-        self.update(text)
+            text.append(f" · {c.on_site} in")
+            text.append(" · ")
+            if c.callbacks_due:
+                text.append(f"☎{c.callbacks_due} due", style="bold yellow")
+            else:
+                text.append("☎0")
+        if text.markup != self.shown:  # redraw only on a change: the clock ticks each second
+            self.shown = text.markup
+            self.update(text)

@@ -47,6 +47,11 @@ class DispatchPane(RegisterPane):
         Binding("a", "arrive", "On site", id="dispatch.arrive"),
         Binding("f", "finish", "Done", id="dispatch.finish"),
         Binding("t", "by_time_left", "By time left", id="dispatch.by_time_left"),
+        Binding("c", "callback", "Callback", id="dispatch.callback"),
+        Binding("p", "pause", "Pause/resume", id="dispatch.pause"),
+        Binding("x", "cancel_order", "Cancel order", id="dispatch.cancel"),
+        Binding("k", "close_order", "Close (supervisor)", id="dispatch.close"),
+        Binding("s", "slip", "Print slip", id="dispatch.slip"),
     ]
 
     def __init__(self, *, id: str) -> None:
@@ -91,9 +96,9 @@ class DispatchPane(RegisterPane):
         order = self.with_current()
         if order is None:
             return
-        from deskclerk.tui.modals.forms import DispatchForm
+        from deskclerk.tui.modals.order_actions import DispatchOrderForm
 
-        self.app.push_screen(DispatchForm(order))
+        self._open_form(DispatchOrderForm(order))
 
     def _step(self, name: str, verb: str) -> None:
         order: Any = self.with_current()
@@ -112,5 +117,57 @@ class DispatchPane(RegisterPane):
         self._step("arrive", "on site")
 
     def action_finish(self) -> None:
-        """The job is done (the order waits for the callback)."""
-        self._step("finish", "done")
+        """The job is done, with its charge (the order waits for the callback)."""
+        self._order_form("FinishForm")
+
+    # --- the rest of the loop (modals/order_actions.py) -----------------------------
+
+    def _open_form(self, form: Any) -> None:
+        opener: Any = self.app
+        opener.open_form(form)
+
+    def _order_form(self, name: str) -> None:
+        order: Any = self.with_current()
+        if order is None:
+            return
+        from deskclerk.tui.modals import order_actions
+
+        self._open_form(getattr(order_actions, name)(order))
+
+    def action_callback(self) -> None:
+        """Record the call-back (回访) of a done order."""
+        self._order_form("CallbackForm")
+
+    def action_pause(self) -> None:
+        """Pause the clocks with a reason, or resume a paused order."""
+        order: Any = self.current()
+        if order is not None and order.paused:
+            self._step("resume", "resumed")
+        else:
+            self._order_form("PauseForm")
+
+    def action_cancel_order(self) -> None:
+        """Cancel the order, with a reason."""
+        self._order_form("CancelForm")
+
+    def action_close_order(self) -> None:
+        """The supervisor closes a done order without a callback, with a reason."""
+        self._order_form("CloseForm")
+
+    def action_slip(self) -> None:
+        """Print the slip (派工单) to a text and a PDF file, and say where."""
+        order: Any = self.with_current()
+        if order is None:
+            return
+        from deskclerk.tui.modals.order_actions import write_slip
+
+        site = getattr(self.app, "site", "")
+
+        def run(ctx: Context, clerk: str) -> Any:
+            return write_slip(ctx, order.id, site)
+
+        self.desk.perform(
+            "slip",
+            run,
+            lambda paths: f"{order.number} slip written to {' and '.join(map(str, paths))}",
+        )
