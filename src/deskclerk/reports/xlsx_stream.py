@@ -24,7 +24,7 @@ from deskclerk.services.exports import BOOL, INT, NUMBER, TIME, LocalTimes
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 MAX_TEXT = 32_767  # Excel's characters per cell
-FLUSH_ROWS = 2000
+FLUSH_ROWS = 500
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -342,7 +342,7 @@ def stream_rows(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-    batch: int = 5000,
+    batch: int = 1000,
 ) -> Generator[Sequence[Any], None, None]:
     """The rows of register `name`, oldest first, read `batch` at a time.
 

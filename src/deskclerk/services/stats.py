@@ -391,28 +391,36 @@ def _order_base(since: datetime | None, until: datetime | None) -> list[Any]:
 
 
 def _medians(
-    conn: sa.Connection, key: Any, where: list[Any]
+    conn: sa.Connection, key: Any | None, where: list[Any]
 ) -> dict[Any, tuple[timedelta | None, timedelta | None]]:
-    """Median seconds from logging to on site and to done, per group key and for None (all)."""
+    """Median time from logging to on site and to done, per group key and for None (all).
+
+    One narrow stream of two durations per order that has been on site; the
+    sorting is Python's.  `key` None: no groups, only the whole.
+    """
     c = WO.c
     logged = EpochSeconds(c.logged_at)
-    stmt = sa.select(
-        key.label("k"),
+    durations = (
         (EpochSeconds(c.on_site_at) - logged).label("to_site"),
         (EpochSeconds(c.done_at) - logged).label("to_done"),
-    ).where(*where, c.on_site_at.is_not(None))
-    rows = conn.execute(stmt).all()
-    to_site: dict[Any, list[float]] = defaultdict(list)
-    to_done: dict[Any, list[float]] = defaultdict(list)
-    for k, site, done in rows:
-        to_site[k].append(site)
-        if done is not None:
-            to_done[k].append(done)
+    )
 
-    def median(values: Sequence[float]) -> timedelta | None:
+    def median(values: list[float]) -> timedelta | None:
         return timedelta(seconds=round(statistics.median(values))) if values else None
 
-    out = {k: (median(to_site[k]), median(to_done.get(k, ()))) for k in to_site}
+    if key is None:
+        rows = conn.execute(sa.select(*durations).where(*where, c.on_site_at.is_not(None))).all()
+        site = [row[0] for row in rows]
+        done = [row[1] for row in rows if row[1] is not None]
+        return {None: (median(site), median(done))}
+    stmt = sa.select(key.label("k"), *durations).where(*where, c.on_site_at.is_not(None))
+    to_site: dict[Any, list[float]] = defaultdict(list)
+    to_done: dict[Any, list[float]] = defaultdict(list)
+    for k, site_s, done_s in conn.execute(stmt).all():
+        to_site[k].append(site_s)
+        if done_s is not None:
+            to_done[k].append(done_s)
+    out = {k: (median(to_site[k]), median(to_done.get(k, []))) for k in to_site}
     every_site = [v for vs in to_site.values() for v in vs]
     every_done = [v for vs in to_done.values() for v in vs]
     out[None] = (median(every_site), median(every_done))
@@ -531,7 +539,7 @@ def figures(
         if by is not None:
             stmt = stmt.group_by(key)
         rows = list(conn.execute(stmt))
-        medians = _medians(conn, key, where)
+        medians = _medians(conn, None if by is None else key, where)
         overdue, overdue_total = _overdue_list(conn, now, since, until, overdue_limit)
         names = _team_names(conn) if by == "team" else {}
 
