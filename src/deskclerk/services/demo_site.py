@@ -40,6 +40,7 @@ class Site:
     _order_seq: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
+        """The id the next row of `table` gets (ids are given, not left to the database)."""
         value = self.ids[table]
         self.ids[table] = value + 1
         return value
@@ -73,9 +74,11 @@ class Site:
         return day - slot[1], slot[0]
 
     def shift_id(self, day: int, index: int) -> int:
+        """The id of shift `index` of demo day `day` (all shifts are numbered up front)."""
         return self.ids["shift_base"] + day * len(self.windows) + index
 
     def clerk_of(self, day: int, index: int) -> str:
+        """Who works shift `index` of day `day`: the clerks take turns."""
         return self.clerks[(day * len(self.windows) + index) % len(self.clerks)]
 
     def on_duty(self, epoch: int) -> tuple[int | None, str, str, int]:
@@ -121,12 +124,14 @@ class Site:
         return night if where is None else self.clerk_of(*where)
 
     def end_of_local_day(self, epoch: int) -> int:
+        """23:59:59 local on the day of `epoch` (the "not overnight" clock)."""
         local = epoch + self.offset
         return epoch + (DAY - 1 - (local - self.first_epoch_local) % DAY)
 
     # --- work orders -----------------------------------------------------------------
 
     def deadline(self, priority: str) -> Deadline:
+        """The site's clocks for a priority (none if the site set none)."""
         return self.settings.deadlines.get(priority) or Deadline(None, None)
 
     def order_number(self, epoch: int) -> str:
@@ -148,6 +153,7 @@ class Site:
         return max((int(n[len(prefix) :]) for n in rows if n[len(prefix) :].isdigit()), default=0)
 
     def team_for(self, kind: str, area: str) -> tuple[int, str, tuple[str, ...]]:
+        """(id, name, technicians) of the team for a kind of work in an area."""
         return self.teams.get((kind, area)) or self.teams[(kind, "")]
 
 
