@@ -121,6 +121,8 @@ def test_work_orders_and_their_events_agree(demo: tuple[Context, DemoSummary]) -
         assert (o.state == "cancelled") == ("cancelled" in kinds)
         assert (o.closed_at is not None) == (o.state == "closed")
         assert o.reopened_count == kinds.count("reopened")
+    links = _rows(ctx, "SELECT c.id, o.call_id FROM call c JOIN work_order o ON o.id = c.order_id")
+    assert links and all(call_id == order_call for call_id, order_call in links)
     states = {o.state for o in orders}
     assert {"closed", "cancelled", "done"} <= states
     assert any(o.reopened_count for o in orders), "some residents were not satisfied"

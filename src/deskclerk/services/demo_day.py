@@ -90,6 +90,7 @@ def _calls(site: Site, start: int, count: int) -> None:
         shift_id, taker, clerk, recorded = site.on_duty(at)
         if recorded > now:
             continue  # the control room has not passed it on yet
+        cid = site.next_id("call")
         unit = rng.choice(site.units)
         caller, phone = _caller(site, unit)
         unit_id: int | None = unit[0] if rng.random() < 0.93 else None
@@ -102,7 +103,7 @@ def _calls(site: Site, start: int, count: int) -> None:
             matter = rng.choice(names.REPAIRS[kind])
             logged = at + rng.randrange(60, 300)
             order_id, passed_to, closed = make_order(
-                site, unit, kind, matter, logged, max(recorded, logged), clerk, shift_id, None
+                site, unit, kind, matter, logged, max(recorded, logged), clerk, shift_id, cid
             )
             state = "closed" if closed is not None else "passed_on"
         elif category == "repair":
@@ -127,7 +128,6 @@ def _calls(site: Site, start: int, count: int) -> None:
                     answer, state, closed = rng.choice(names.ANSWERS), "closed", reply
             else:
                 answer, state = rng.choice(names.ANSWERS), "answered"
-        cid = site.next_id("call")
         w.add(
             "call",
             (
