@@ -181,3 +181,12 @@ def test_the_orders_service_and_the_figures_agree_on_the_deadline(
     assert (total.done, total.called_back, total.satisfied) == (1, 1, 1)
     assert total.median_to_on_site == timedelta(minutes=15)  # 10 and 20 minutes
     assert f.groups[0].group == "Plumbing"
+
+
+def test_daily_counts_over_more_than_a_year(month: Any) -> None:
+    """Long periods are counted a year of days per query; the totals stay the same."""
+    since, until = _october(month)
+    days = stats.daily_counts(month, since - timedelta(days=400), until + timedelta(days=30))
+    assert len(days) == 31 + 400 + 30
+    assert sum(d.orders for d in days) == 10  # October's 8, WO-8 (November), WO-9 (September)
+    assert sum(d.calls for d in days) == 7  # October's 6 and the one on 1 November

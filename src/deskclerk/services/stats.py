@@ -266,8 +266,14 @@ def _count(cond: Any) -> Any:
 _HIGH = 1 << 32
 
 
+def _big(value: int) -> Any:
+    """An integer literal typed BIGINT, so every database sums it in 64 bits."""
+    return sa.literal(value, sa.BigInteger())
+
+
 def _pair(*whens: tuple[Any, Any], otherwise: int = 0) -> Any:
-    return sa.func.coalesce(sa.func.sum(sa.case(*whens, else_=otherwise)), 0)
+    cases = [(cond, _big(value) if isinstance(value, int) else value) for cond, value in whens]
+    return sa.func.coalesce(sa.func.sum(sa.case(*cases, else_=_big(otherwise))), 0)
 
 
 def _unpack(value: Any) -> tuple[int, int]:
@@ -304,7 +310,10 @@ def _order_columns(now: datetime) -> list[Any]:
             (sa.or_(due.is_(None), cancelled), 0),
             (
                 event.is_not(None),
-                sa.case((_due_not_after(due, paused, event, EpochSeconds(event)), _HIGH), else_=1),
+                sa.case(
+                    (_due_not_after(due, paused, event, EpochSeconds(event)), _big(_HIGH)),
+                    else_=_big(1),
+                ),
             ),
             (sa.and_(c.state.in_(waiting_states), breached_now(due)), _HIGH),
         )
