@@ -96,7 +96,7 @@ class BulkWriter:
         self._days = _Dates()
         self._audit: list[tuple[int, int, str, str, str, int, str, str]] = []
         self._audit_seq = 0
-        self._actors: dict[str, str] = {}
+        self._parts: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
         audit = SQLModel.metadata.tables["audit"]
         self.next_audit_id = 1 + (conn.execute(sa.select(sa.func.max(audit.c.id))).scalar() or 0)
         last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
@@ -166,28 +166,30 @@ class BulkWriter:
         cut = len(pending) if until is None else bisect_left(pending, (until,))
         ready, self._audit = pending[:cut], pending[cut:]
         out = self.buffers["audit"]
-        actors, days, tod = self._actors, self._days, _TIME_OF_DAY
+        parts, days, tod = self._parts, self._days, _TIME_OF_DAY
         prev, next_id = self.prev_hash, self.next_audit_id
         sha256, fast = hashlib.sha256, self.fast
         for epoch, _seq, actor, action, entity, eid, field, new in ready:
-            actor_json = actors.get(actor)
-            if actor_json is None:
-                actor_json = actors[actor] = json.dumps(actor, ensure_ascii=False)
+            key = (actor, action, entity, field, new)
+            mid_tail = parts.get(key)
+            if mid_tail is None:
+                actor_json = json.dumps(actor, ensure_ascii=False)
+                mid_tail = parts[key] = (
+                    f'+00:00",{actor_json},"{action}","{entity}",',
+                    f',"{field}","","{new}",""]',
+                )
             day, rest = divmod(epoch, 86400)
             date = days[day]
-            hms = (
-                tod[rest][1:9]
-                if fast
-                else f"{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}"
-            )
-            payload = (
-                f'["{prev}","{date}T{hms}+00:00",{actor_json},"{action}","{entity}",{eid},'
-                f'"{field}","","{new}",""]'
-            )
+            if fast:
+                clock = tod[rest]
+                hms = clock[1:9]
+            else:
+                hms = f"{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}"
+            payload = f'["{prev}","{date}T{hms}{mid_tail[0]}{eid}{mid_tail[1]}'
             digest = sha256(payload.encode()).hexdigest()
             if not self._checked:
                 self._check_hash(epoch, actor, action, entity, eid, field, new, prev, digest)
-            stamp = date + tod[rest] if fast else self.ts(epoch)
+            stamp = date + clock if fast else self.ts(epoch)
             out.append(
                 (next_id, stamp, actor, action, entity, eid, field, "", new, "", prev, digest)
             )
