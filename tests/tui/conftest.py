@@ -33,10 +33,18 @@ async def settle(pilot: Any, timeout: float = 5.0) -> None:
     app = pilot.app
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
+    quiet = 0
     while loop.time() < end:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers) and app.ctx is not None:
+        ready = (
+            app.ctx is not None
+            and all(p.loaded for p in app.panes())
+            and app.status.counts is not None
+            and not any(w.is_running for w in app.workers)
+        )
+        quiet = quiet + 1 if ready else 0
+        if quiet >= 2:  # twice in a row: the messages the workers posted have landed
             await pilot.pause()
             return
     raise AssertionError("the desk did not settle")

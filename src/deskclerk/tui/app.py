@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 WIDE = (160, 45)  # from this size on, all four panes at once
 PANE_OF_KIND = {"call": "calls", "visit": "visitors", "order": "dispatch", "note": "handover"}
+PANE_OF_KIND["handover"] = "handover"  # a signed or acknowledged sheet
 
 
 class DeskApp(App[None]):
@@ -180,6 +181,7 @@ class DeskApp(App[None]):
     def on_clerk_on_duty(self, message: ClerkOnDuty) -> None:
         self._on_duty(message.site, message.clerk, message.shift)
         self.notify(f"{message.clerk} is on duty.")
+        self.pane("handover").reload()  # the sheet the new clerk received
 
     def _ask_clerk(self, required: bool = False) -> None:
         if self.ctx is not None:
@@ -220,6 +222,18 @@ class DeskApp(App[None]):
     def _refresh_counts(self) -> None:
         if self.ctx is not None:
             self._fetch_counts(self.ctx)
+            self._fetch_handover(self.ctx, self.status.handover)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="handover-mark")
+    def _fetch_handover(self, ctx: Context, shown: str) -> None:
+        from deskclerk.tui.modals.handover_flow import pending_marker
+
+        marker, _ = pending_marker(ctx, shown)
+        self.call_from_thread(self._show_handover, marker)
+
+    def _show_handover(self, marker: str) -> None:
+        self.status.handover = marker
+        self.status.show()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="counts")
     def _fetch_counts(self, ctx: Context) -> None:
@@ -236,14 +250,14 @@ class DeskApp(App[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="poll")
     def _poll_changes(self, ctx: Context, mark: int | None) -> None:
         newest, kinds = data.changes(ctx, mark)
-        if kinds:
+        if kinds and newest > (self.mark or 0):
             self.mark = newest
             self.post_message(DeskChanged(kinds))
 
     def on_desk_changed(self, message: DeskChanged) -> None:
         for pane in self.panes():
             if pane.KINDS & message.kinds:
-                pane.reload()
+                pane.reload(select=message.select.get(str(pane.id)))
         self._refresh_counts()
 
     # --- saving --------------------------------------------------------------------
@@ -285,17 +299,26 @@ class DeskApp(App[None]):
 
     def on_record_saved(self, message: RecordSaved) -> None:
         target = PANE_OF_KIND.get(message.kind)
-        for pane in self.panes():
-            if pane.id == target:
-                pane.reload(select=message.record_id)
-            elif message.kind in pane.KINDS:
-                pane.reload()
+        if self.ctx is not None:
+            # one reload of each pane the save touched, with the new record selected;
+            # the poll then finds nothing new and reloads nothing twice
+            self._after_save(self.ctx, self.mark, target, message.record_id)
         if target and target != self.active:
             # after a form the saved record's pane comes to the front, with the focus;
             # the quick line keeps it for the next line
             self.action_show_pane(target, focus=not self.quick.input.has_focus)
-        self._refresh_counts()
-        self.notify(message.text, timeout=3)
+        # in the status bar, not a toast: a toast re-lays out the whole screen
+        self.status.say(message.text)
+        self.set_timer(6, self.status.clear_message)
+
+    @work(thread=True, exit_on_error=False, group="after-save")
+    def _after_save(
+        self, ctx: Context, mark: int | None, target: str | None, record_id: int | None
+    ) -> None:
+        newest, kinds = data.changes(ctx, mark)
+        self.mark = max(newest, self.mark or 0)
+        select = {target: record_id} if target and record_id is not None else {}
+        self.post_message(DeskChanged(kinds | _kinds_of(target), select))
 
     def on_action_failed(self, message: ActionFailed) -> None:
         self.bell()
@@ -400,6 +423,11 @@ class DeskApp(App[None]):
         pane = self.pane(self.active)
         out += [(b, pane) for b in described(_pane_bindings(pane))]
         return out
+
+
+def _kinds_of(pane_name: str | None) -> frozenset[str]:
+    kinds = {kind for kind, name in PANE_OF_KIND.items() if name == pane_name}
+    return frozenset(kinds)
 
 
 def _pane_bindings(pane: RegisterPane) -> list[Binding]:

@@ -74,9 +74,10 @@ class ActionFailed(Message):
 class DeskChanged(Message):
     """Another desk (or this one) saved records of these kinds."""
 
-    def __init__(self, kinds: frozenset[str]) -> None:
+    def __init__(self, kinds: frozenset[str], select: dict[str, int] | None = None) -> None:
         super().__init__()
         self.kinds = kinds
+        self.select = select or {}  # pane id → record to put the cursor on
 
 
 @dataclass(frozen=True)

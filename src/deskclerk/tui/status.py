@@ -23,6 +23,8 @@ class StatusBar(Static):
         self.now: datetime | None = None
         self.tz: tzinfo | None = None
         self.shown = ""
+        self.handover = ""  # "⇄ handover 3 pending (0/7)" / "✓ handover 3 acknowledged"
+        self.message = ""
 
     def show(self) -> None:
         """Redraw from the current values."""
@@ -52,6 +54,22 @@ class StatusBar(Static):
                 text.append(f"☎{c.callbacks_due} due", style="bold yellow")
             else:
                 text.append("☎0")
+        if self.message:
+            text.append(" │ ✓ ", style="bold green")
+            text.append(self.message)
+        if self.handover:
+            text.append(" │ ")
+            pending = self.handover.startswith("⇄")
+            text.append(self.handover, style="bold yellow" if pending else "green")
         if text.markup != self.shown:  # redraw only on a change: the clock ticks each second
             self.shown = text.markup
             self.update(text)
+
+    def say(self, message: str) -> None:
+        """Show what was just done (e.g. "Call 12 logged.") at the end of the bar."""
+        self.message = message
+        self.show()
+
+    def clear_message(self) -> None:
+        self.message = ""
+        self.show()

@@ -15,11 +15,14 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from deskclerk.errors import InvalidInput
+from deskclerk.errors import DeskError, InvalidInput
 from deskclerk.tui.modals.form import Field, RecordForm
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import ComposeResult
+    from textual.dom import DOMNode
 
     from deskclerk.services.context import Context
 
@@ -258,3 +261,22 @@ def write_slip(ctx: Context, order_id: int, site: str) -> list[Path]:
         slip_pdf(order, site_name=site, tz=ctx.tz, printed_at=now),
     )
     return [txt, pdf]
+
+
+def start_printing(node: DOMNode, what: str, write: Callable[[], list[Path]]) -> None:
+    """Run `write` in a worker; a notification says where the files are (or why not)."""
+
+    def run() -> None:
+        try:
+            paths = write()
+        except DeskError as exc:
+            node.app.call_from_thread(
+                node.app.notify, exc.message, title="Not printed", severity="error", timeout=10
+            )
+        else:
+            where = "\n".join(str(p) for p in paths)
+            node.app.call_from_thread(
+                node.app.notify, f"{what} written to\n{where}", title="Printed", timeout=15
+            )
+
+    node.run_worker(run, thread=True, exit_on_error=False, group="print")

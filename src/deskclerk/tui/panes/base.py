@@ -112,6 +112,7 @@ class RegisterPane(Vertical):
         self.loading_more = False
         self.loaded = False
         self.heading = self.TITLE
+        self._state: tuple[bool, str] | None = None
 
     # --- to be written by each pane (fetch runs in a worker thread) -------------
 
@@ -209,15 +210,20 @@ class RegisterPane(Vertical):
         self._show_state()
 
     def _show_state(self) -> None:
-        empty = self.query_one(".pane-empty", Static)
+        # touch the widgets only on a change: each change costs a layout pass
         has_rows = bool(self.items)
+        title = self.heading
+        if self.start_at is not None:
+            title += " — from a found record (n: newest)"
+        state = (has_rows, title)
+        if state == self._state:
+            return
+        self._state = state
+        empty = self.query_one(".pane-empty", Static)
         empty.display = not has_rows
         self.table.display = has_rows
         if not has_rows:
             empty.update(self.EMPTY)
-        title = self.heading
-        if self.start_at is not None:
-            title += " — from a found record (n: newest)"
         self.query_one(".pane-title", Static).update(title)
 
     @on(DataTable.RowHighlighted)

@@ -24,7 +24,7 @@ class CallsPane(RegisterPane):
     """Calls with their callback deadlines marked."""
 
     TITLE = "Calls"
-    KINDS = frozenset({"call", "order"})
+    KINDS = frozenset({"call"})
     COLUMNS = (("", 1), ("When", 11), ("Unit", 8), ("Caller", 10), ("Type", 11), ("Matter", 40))
     EMPTY = "No calls yet. Press F2 to log one, or : for the quick line."
     BINDINGS: ClassVar[list[BindingType]] = [

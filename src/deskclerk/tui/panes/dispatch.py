@@ -31,7 +31,7 @@ class DispatchPane(RegisterPane):
     """Work orders with their deadline marks (50 %, 75 %, overdue)."""
 
     TITLE = "Dispatch"
-    KINDS = frozenset({"order", "call"})
+    KINDS = frozenset({"order"})
     COLUMNS = (
         ("", 1),
         ("Logged", 11),
@@ -159,15 +159,9 @@ class DispatchPane(RegisterPane):
         order: Any = self.with_current()
         if order is None:
             return
-        from deskclerk.tui.modals.order_actions import write_slip
+        from deskclerk.tui.modals.order_actions import start_printing, write_slip
 
-        site = getattr(self.app, "site", "")
-
-        def run(ctx: Context, clerk: str) -> Any:
-            return write_slip(ctx, order.id, site)
-
-        self.desk.perform(
-            "slip",
-            run,
-            lambda paths: f"{order.number} slip written to {' and '.join(map(str, paths))}",
-        )
+        ctx = self.desk.ctx
+        if ctx is not None:
+            site = getattr(self.app, "site", "")
+            start_printing(self, f"{order.number} slip", lambda: write_slip(ctx, order.id, site))

@@ -1,0 +1,392 @@
+"""Shift handover in the desk: end the shift and sign the sheet; take over and acknowledge it.
+
+The outgoing clerk reviews the sheet the service assembled, adds remarks and
+signs (name, PIN if the site uses PINs).  The incoming clerk acknowledges every
+item at once or the marked ones, with a query on any item.  Both run their
+service calls in workers; a refusal stays on the screen with what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Input, Static
+
+from deskclerk.errors import DeskError, InvalidInput
+from deskclerk.tui.modals.form import Field, RecordForm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from textual.app import ComposeResult
+
+    from deskclerk.services.context import Context
+    from deskclerk.services.handover_view import SheetItem, SheetPublic
+
+# an item's mark, readable without colour
+ATTENTION = {"overdue": ("⚠", "bold red"), "near deadline": ("!", "bold dark_orange")}
+ATTENTION["high"] = ("!", "bold yellow")
+
+
+def item_row(item: SheetItem, mark: Text) -> tuple[Text | str, ...]:
+    """The cells of one sheet item: mark, number, section, attention, text, query."""
+    symbol, style = ATTENTION.get(item.attention, ("", ""))
+    text = Text(item.text, no_wrap=True, overflow="ellipsis")
+    if item.carried:
+        text = Text(f"(carried ×{item.carried}) ") + text
+    return (mark, str(item.no), item.section, Text(symbol, style=style), text, Text(item.query))
+
+
+def not_taken(item: SheetItem) -> Text:
+    return Text("□", style="bold yellow") if item.acknowledged_at is None else Text("✓", "green")
+
+
+class SheetTable(DataTable[Any]):
+    """The items of a sheet, one a row."""
+
+    COLUMNS = (("", 1), ("No", 3), ("Section", 9), ("", 1), ("Item", 48), ("Query", 20))
+
+    def on_mount(self) -> None:
+        for label, width in self.COLUMNS:
+            self.add_column(label, width=width)
+
+    def show(self, sheet: SheetPublic, mark: Callable[[SheetItem], Text] = not_taken) -> None:
+        """Fill the table with the sheet's items (keeps the cursor row)."""
+        row = self.cursor_row
+        self.clear()
+        for item in sheet.items:
+            self.add_row(*item_row(item, mark(item)), key=str(item.id))
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))
+
+
+def credentials(form: RecordForm, pins: bool) -> list[Field]:
+    """The name (filled in with the clerk on duty) and, if the site uses PINs, the PIN."""
+    out = [Field("name", "Your name", value=getattr(form.app, "clerk", ""))]
+    if pins:
+        out.append(Field("pin", "Your PIN"))
+    return out
+
+
+class HandoverForm(RecordForm):
+    """The shared shape: a sheet table beside the fields; PINs hidden as typed."""
+
+    KIND = "handover"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sheet: SheetPublic | None = None
+
+    @property
+    def pins(self) -> bool:
+        ctx = getattr(self.app, "ctx", None)
+        return bool(ctx is not None and ctx.settings.pins)
+
+    def side(self) -> ComposeResult:
+        yield SheetTable(id="sheet", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.pins:
+            self.field("pin").password = True
+
+    def pin(self, values: dict[str, str]) -> str | None:
+        return values.get("pin") or None
+
+    def show_sheet(self, sheet: SheetPublic) -> None:
+        self.sheet = sheet
+        self.query_one(SheetTable).show(sheet, self.mark)
+        self.query_one(".form-title", Static).update(Text(self.heading(sheet)))
+
+    def mark(self, item: SheetItem) -> Text:
+        return not_taken(item)
+
+    def heading(self, sheet: SheetPublic) -> str:
+        return self.TITLE
+
+
+class SignForm(HandoverForm):
+    """End the shift: the sheet builds itself; add remarks; sign with name (and PIN)."""
+
+    TITLE = "End of shift: review and sign the handover"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *RecordForm.BINDINGS,
+        Binding("ctrl+r", "remark", "Add the remark", id="handover.add_remark"),
+    ]
+
+    def fields(self) -> list[Field]:
+        remark = Field("remark", "Remark for the next shift (Ctrl+R adds it now)", "keys, faults…")
+        return [remark, *credentials(self, self.pins)]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is not None:
+            self.query_one("#form-error", Static).update("building the sheet…")
+            self._build(ctx, getattr(self.app, "clerk", ""))
+
+    @work(thread=True, exit_on_error=False, group="handover-build")
+    def _build(self, ctx: Context, clerk: str) -> None:
+        from deskclerk.services.handover import start_handover
+
+        try:
+            sheet = start_handover(ctx, clerk=clerk)
+        except DeskError as exc:
+            self.app.call_from_thread(self.show_error, exc.message)
+        else:
+            self.app.call_from_thread(self._built, sheet)
+
+    def _built(self, sheet: SheetPublic) -> None:
+        self.show_sheet(sheet)
+        self.show_error("")
+
+    def heading(self, sheet: SheetPublic) -> str:
+        return (
+            f"Handover {sheet.id} · {sheet.shift_label} · {len(sheet.items)} items "
+            "· type a remark, then Ctrl+S to sign"
+        )
+
+    def action_remark(self) -> None:
+        """Add the typed remark to the draft without signing."""
+        ctx = getattr(self.app, "ctx", None)
+        text = self.field("remark").value
+        if ctx is None or self.sheet is None or self.saving:
+            return
+        self._add_remark(ctx, self.sheet.id, text, getattr(self.app, "clerk", ""))
+
+    @work(thread=True, exit_on_error=False, group="handover-remark")
+    def _add_remark(self, ctx: Context, handover_id: int, text: str, clerk: str) -> None:
+        from deskclerk.services.handover import add_remark
+
+        try:
+            sheet = add_remark(ctx, handover_id, text, clerk=clerk)
+        except DeskError as exc:
+            self.app.call_from_thread(self.show_error, exc.message)
+        else:
+            self.app.call_from_thread(self._remarked, sheet)
+
+    def _remarked(self, sheet: SheetPublic) -> None:
+        self.show_sheet(sheet)
+        self.field("remark").value = ""
+        self.show_error("")
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services.handover import add_remark, sign
+
+        if self.sheet is None:
+            raise InvalidInput("The sheet is still being built; sign in a moment.")
+        if values["remark"].strip():
+            add_remark(ctx, self.sheet.id, values["remark"], clerk=clerk)
+        return sign(ctx, self.sheet.id, clerk=values["name"], pin=self.pin(values))
+
+    def saved_text(self, result: Any) -> str:
+        return (
+            f"Handover {result.id} signed by {result.outgoing}. The incoming clerk takes over: "
+            "Ctrl+O, then k on the Handover pane."
+        )
+
+
+class AcknowledgeForm(HandoverForm):
+    """Take over: acknowledge every item, or the marked ones; a query on any item."""
+
+    TITLE = "Take over the handover"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *RecordForm.BINDINGS,
+        Binding("space", "mark_item", "Mark item", id="handover.mark_item", show=False),
+    ]
+
+    def __init__(self, handover_id: int) -> None:
+        super().__init__()
+        self.handover_id = handover_id
+        self.marked: set[int] = set()
+        self.queries: dict[int, str] = {}
+
+    def fields(self) -> list[Field]:
+        query = Field("query", "Query on the highlighted item (Enter attaches it)", "optional")
+        return [query, *credentials(self, self.pins)]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is not None:
+            self._load(ctx)
+
+    @work(thread=True, exit_on_error=False, group="handover-load")
+    def _load(self, ctx: Context) -> None:
+        from deskclerk.services.handover import sheet
+
+        found = sheet(ctx, self.handover_id)
+        self.app.call_from_thread(self.show_sheet, found)
+
+    def heading(self, sheet: SheetPublic) -> str:
+        return (
+            f"Take over handover {sheet.id} from {sheet.outgoing} ({sheet.shift_label}) · "
+            f"{sheet.unacknowledged} to acknowledge · Enter/space on an item marks it · "
+            "Ctrl+S: the marked items, or all if none"
+        )
+
+    def mark(self, item: SheetItem) -> Text:
+        if item.acknowledged_at is not None:
+            return Text("✓", style="green")
+        if item.id in self.marked or item.id in self.queries:
+            return Text("■", style="bold green")
+        return Text("□", style="bold yellow")
+
+    def _highlighted(self) -> SheetItem | None:
+        table = self.query_one(SheetTable)
+        if self.sheet is None or not table.row_count:
+            return None
+        return self.sheet.items[table.cursor_row]
+
+    def action_mark_item(self) -> None:
+        """Mark or unmark the highlighted item."""
+        item = self._highlighted()
+        if item is None or item.acknowledged_at is not None or self.sheet is None:
+            return
+        self.marked ^= {item.id}
+        self.show_sheet(self.sheet)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_mark_item()
+
+    @on(Input.Submitted, "#f-query")
+    def _attach_query(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.prevent_default()  # Enter here attaches the query; it does not save
+        item = self._highlighted()
+        text = event.value.strip()
+        if item is None or self.sheet is None or not text:
+            self.focus_next()
+            return
+        self.queries[item.id] = text
+        self.sheet = _with_query(self.sheet, item.id, text)
+        self.show_sheet(self.sheet)
+        event.input.value = ""
+        self.show_error("")
+
+    def typed(self) -> bool:
+        return bool(self.marked or self.queries) or super().typed()
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services.handover import acknowledge
+
+        if self.sheet is None:
+            raise InvalidInput("The sheet is still loading.")
+        items = self.marked or {i.id for i in self.sheet.items if i.acknowledged_at is None}
+        return acknowledge(
+            ctx,
+            self.handover_id,
+            clerk=values["name"],
+            pin=self.pin(values),
+            items=sorted(items | set(self.queries)),
+            queries=self.queries,
+        )
+
+    def saved_text(self, result: Any) -> str:
+        if result.state == "acknowledged":
+            return f"Handover {result.id} acknowledged by {result.incoming}."
+        return f"Handover {result.id}: {result.unacknowledged} items still to acknowledge."
+
+
+def _with_query(sheet: SheetPublic, item_id: int, text: str) -> SheetPublic:
+    from dataclasses import replace
+
+    items = tuple(replace(i, query=text) if i.id == item_id else i for i in sheet.items)
+    return replace(sheet, items=items)
+
+
+# --- reading for the pane and the status bar, printing (worker threads) ---------------------
+
+
+def received_sheet(ctx: Context, clerk: str) -> SheetPublic | None:
+    """The handover the clerk on duty received: pending for them, else the last they took."""
+    from deskclerk.services.handover import last_sheet, pending, sheet
+
+    waiting = [h for h in pending(ctx) if h.outgoing != clerk]
+    if waiting:
+        return sheet(ctx, waiting[-1].id)
+    last = last_sheet(ctx)
+    if last is not None and last.signed_at is not None and last.incoming == clerk:
+        return last
+    return None
+
+
+def pending_marker(ctx: Context, previous: str) -> tuple[str, int | None]:
+    """The status bar's handover word: pending (signed, not taken over) or just acknowledged."""
+    from deskclerk.services.handover import pending
+
+    waiting = pending(ctx)
+    if waiting:
+        h = waiting[-1]
+        return f"⇄ handover {h.id} pending ({h.acknowledged_items}/{h.items})", h.id
+    if previous.startswith("⇄ handover"):
+        number = previous.split()[2]
+        return f"✓ handover {number} acknowledged", None
+    return previous, None
+
+
+def write_sheet(ctx: Context, handover_id: int | None = None) -> list[Path]:
+    """Print a sheet (the last one if no id) to PDF and 80-column text; 0600 files."""
+    from deskclerk.errors import NotFound
+    from deskclerk.reports.files import atomic_write_bytes
+    from deskclerk.reports.handover import render
+    from deskclerk.services.handover import last_sheet, sheet
+    from deskclerk.tui.modals.order_actions import print_dir
+
+    found = sheet(ctx, handover_id) if handover_id is not None else last_sheet(ctx)
+    if found is None:
+        raise NotFound("There is no handover sheet to print yet: end a shift first (e).")
+    folder = print_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stem = f"handover-{found.id}-{found.local(found.started_at):%Y%m%d-%H%M}"
+    return [
+        atomic_write_bytes(folder / f"{stem}.pdf", render([found], "pdf")),
+        atomic_write_bytes(folder / f"{stem}.txt", render([found], "txt")),
+    ]
+
+
+class ReceivedSheet(Static):
+    """At the top of the Handover pane: the sheet the clerk on duty received, items marked."""
+
+    MAX_ITEMS = 6
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.display = False
+
+    def show(self, sheet: SheetPublic | None) -> None:
+        """Redraw for `sheet` (None: nothing received this shift)."""
+        self.display = sheet is not None  # nothing received: the notes get the room
+        if sheet is None:
+            return
+        text = Text()
+        text.append(f"Received: handover {sheet.id} from ", style="bold")
+        text.append(sheet.outgoing, style="bold")
+        text.append(f" · {sheet.shift_label}")
+        left = sheet.unacknowledged
+        if sheet.state == "pending":
+            text.append(
+                f" · PENDING: {left} of {len(sheet.items)} not acknowledged (k)", "bold yellow"
+            )
+        else:
+            text.append(f" · acknowledged by {sheet.incoming}", style="green")
+        shown = sorted(sheet.items, key=lambda i: i.acknowledged_at is not None)[: self.MAX_ITEMS]
+        for item in shown:
+            text.append("\n")
+            text.append_text(not_taken(item))
+            text.append(f" {item.no:>2} ")
+            symbol, style = ATTENTION.get(item.attention, ("", ""))
+            if symbol:
+                text.append(f"{symbol} ", style=style)
+            text.append(item.text)
+            if item.query:
+                text.append(f"  ? {item.query}", style="italic")
+        if len(sheet.items) > len(shown):
+            text.append(f"\n   … {len(sheet.items) - len(shown)} more (k to see them all)")
+        self.update(text)
