@@ -119,8 +119,8 @@ def _compile_row(exprs: Sequence[str], env: dict[str, Any]) -> Callable[[Sequenc
 
 _CSV_EXPR = {
     # The common case inline: a stored UTC string whose hour converts by renaming.
-    TIME: "('' if {v} is None else local_hour[{v}[:13]] + {v}[13:19] "
-    "if {v}.__class__ is str and len({v}) == 26 and {v}[:13] in local_hour "
+    TIME: "('' if {v} is None else hour + {v}[13:19] "
+    "if {v}.__class__ is str and len({v}) == 26 and (hour := local_hour.get({v}[:13])) "
     "else time_text({v}))",
     INT: "('' if {v} is None else {v})",
     NUMBER: "('' if {v} is None else {v})",
