@@ -259,3 +259,31 @@ async def test_keymap_remaps_and_help_lists_it(desk_ctx: Any) -> None:
             for i in range(table.row_count)
         }  # type: ignore[attr-defined]
         assert keys["Call"] == "F12" and keys["Sign out"] == "O"
+
+
+async def test_palette_runs_the_same_actions(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.forms import VisitorForm
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        commands = {b.description for b, _ in app.command_bindings()}
+        assert {"Call", "Visitor", "Search", "Help", "→ Work order"} <= commands
+        await pilot.press("ctrl+p", *"Visitor")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitorForm)
+
+
+async def test_record_opens_on_enter_with_id_masked(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.simple import RecordScreen
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8", "down", "enter")
+        assert isinstance(app.screen, RecordScreen)
+        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "[bold red]x" in shown
+        assert "110101199001011234" not in shown and "1234" in shown

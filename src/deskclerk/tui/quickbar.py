@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from deskclerk.tui.panes.base import colour
 from deskclerk.tui.quickline import QuickEntry, describe_due, parse
 
 if TYPE_CHECKING:
@@ -109,8 +110,8 @@ def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -
         if resolved.unit_problem == "" and not resolved.resident and entry.unit:
             problems.append(NO_CALLER)
     for problem in problems:
-        text.append("  ✗ ", style="bold red")
-        text.append(problem, style="red")
+        text.append("  ✗ ", style=colour("bold red"))
+        text.append(problem, style=colour("red"))
     return text
 
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from deskclerk.tui.messages import Counts
+from deskclerk.tui.panes.base import colour
 
 
 class StatusBar(Static):
@@ -47,20 +48,20 @@ class StatusBar(Static):
             text.append(" │ WO ")
             text.append(f"{c.open_orders}{'+' if c.capped else ''} open")
             if c.overdue_orders:
-                text.append(f" ⚠{c.overdue_orders} late", style="bold red")
+                text.append(f" ⚠{c.overdue_orders} late", style=colour("bold red"))
             text.append(f" · {c.on_site} in")
             text.append(" · ")
             if c.callbacks_due:
-                text.append(f"☎{c.callbacks_due} due", style="bold yellow")
+                text.append(f"☎{c.callbacks_due} due", style=colour("bold yellow"))
             else:
                 text.append("☎0")
         if self.message:
-            text.append(" │ ✓ ", style="bold green")
+            text.append(" │ ✓ ", style=colour("bold green"))
             text.append(self.message)
         if self.handover:
             text.append(" │ ")
             pending = self.handover.startswith("⇄")
-            text.append(self.handover, style="bold yellow" if pending else "green")
+            text.append(self.handover, style=colour("bold yellow") if pending else "green")
         if text.markup != self.shown:  # redraw only on a change: the clock ticks each second
             self.shown = text.markup
             self.update(text)

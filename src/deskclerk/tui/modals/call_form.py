@@ -79,7 +79,7 @@ class CallForm(RecordForm):
                 "caller's number or its last 4 digits",
                 value=self.prefill["phone"],
             ),
-            Field("unit", "Unit", "3-1203", value=self.prefill["unit"]),
+            Field("unit", "Unit", "e.g. 3-1203", value=self.prefill["unit"]),
             Field("caller", "Caller's name"),
             Field("category", "Type", " / ".join(CATEGORIES), suggestions=CATEGORIES),
             Field("matter", "What it is about"),
@@ -129,8 +129,12 @@ class CallForm(RecordForm):
         # Fill what the directory knows for sure, visibly, where nothing was typed.
         if found.unit is not None and not self.field("unit").value.strip():
             self.field("unit").value = found.unit.code
-        if len(found.residents) == 1 and not self.field("caller").value.strip():
-            self.field("caller").value = found.residents[0].name
+        digits = "".join(ch for ch in self.field("phone").value if ch.isdigit())
+        people = found.residents
+        if len(digits) >= 4:
+            people = [r for r in people if "".join(filter(str.isdigit, r.phone)).endswith(digits)]
+        if len(people) == 1 and not self.field("caller").value.strip():
+            self.field("caller").value = people[0].name
 
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
         from deskclerk.services.calls import log_call

@@ -44,7 +44,7 @@ class VisitorForm(RecordForm):
     def fields(self) -> list[Field]:
         return [
             Field("visitor", "Visitor's name"),
-            Field("unit", "Unit visited", "3-1203"),
+            Field("unit", "Unit visited", "e.g. 3-1203"),
             Field("host", "Whom they visit"),
             Field("purpose", "Purpose"),
             Field("badge", "Badge / pass number"),
@@ -76,7 +76,7 @@ class NoteForm(RecordForm):
     def fields(self) -> list[Field]:
         return [
             Field("text", "Note for the next shift"),
-            Field("unit", "Unit (if about one)", "3-1203"),
+            Field("unit", "Unit (if about one)", "e.g. 3-1203"),
             Field("priority", "Priority", "normal", suggestions=PRIORITIES),
         ]
 
@@ -111,7 +111,7 @@ class OrderForm(RecordForm):
             Field(
                 "unit",
                 "Unit",
-                "3-1203",
+                "e.g. 3-1203",
                 value=call.unit_code if call else "",
                 disabled=call is not None,
             ),

@@ -7,6 +7,7 @@ the next one as the cursor nears the end, and reloads in place on a change.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta
@@ -58,10 +59,17 @@ class Desk(Protocol):
     def open_record(self, title: str, lines: Sequence[tuple[str, str]]) -> None: ...
 
 
+def colour(style: str) -> str:
+    """`style` on a colour terminal; only its boldness under NO_COLOR (grey on grey hides)."""
+    if os.environ.get("NO_COLOR"):
+        return "bold" if "bold" in style else ""
+    return style
+
+
 def mark(state: str) -> Text:
     """The attention cell: a symbol styled for colour terminals, plain for the rest."""
     symbol, style = MARKS.get(state, ("", ""))
-    return Text(symbol, style=style)
+    return Text(symbol, style=colour(style))
 
 
 def user_text(value: object, style: str = "") -> Text:
