@@ -190,3 +190,22 @@ def test_daily_counts_over_more_than_a_year(month: Any) -> None:
     assert len(days) == 31 + 400 + 30
     assert sum(d.orders for d in days) == 10  # October's 8, WO-8 (November), WO-9 (September)
     assert sum(d.calls for d in days) == 7  # October's 6 and the one on 1 November
+
+
+def test_complaint_replies_follow_the_desk(ctx: Any, clock: FrozenClock) -> None:
+    """Closed in time, closed late, answered (no reply time kept), still open past due."""
+    from deskclerk.services import calls
+
+    start = clock.now()
+    made = [
+        calls.log_call(ctx, caller=f"c{i}", matter="noise", category="complaint", clerk="t")
+        for i in range(4)
+    ]
+    calls.close_call(ctx, made[0].id, clerk="t")
+    calls.answer_call(ctx, made[2].id, "we sent a guard", clerk="t")
+    clock.advance(hours=25)  # past the 24 h reply deadline
+    calls.close_call(ctx, made[1].id, clerk="t")
+    c = stats.complaints(ctx, start, clock.now())
+    assert (c.total, c.closed, c.in_time, c.late) == (4, 2, 1, 2)
+    by_caller = {i.caller: i.replied_in_time for i in c.items}
+    assert by_caller == {"c0": True, "c1": False, "c2": None, "c3": False}

@@ -689,13 +689,18 @@ def on_time_by_team(ctx: Context, since: datetime, until: datetime) -> list[Team
     ]
 
 
+_WAITING_CALL = (CallState.open.value, CallState.passed_on.value)
+
+
 def complaints(
     ctx: Context, since: datetime | None, until: datetime | None, *, limit: int = 50
 ) -> Complaints:
     """The complaints (投诉) of a period: counts, replies in time, the newest `limit` listed.
 
     A reply is in time when the call was closed before its reply deadline
-    (callback_due); an open one is late once the deadline has passed.
+    (callback_due), late when closed at or after it, or still open or passed
+    on once it has passed (what the desk marks "overdue").  An answered call
+    that was never closed has no reply time on record: it is not judged.
     """
     c = CALL.c
     now = ctx.now()
@@ -713,7 +718,7 @@ def complaints(
         c.callback_due.is_not(None),
         sa.or_(
             sa.and_(c.closed_at.is_not(None), c.closed_at >= c.callback_due),
-            sa.and_(c.closed_at.is_(None), c.callback_due <= now_at),
+            sa.and_(c.closed_at.is_(None), c.state.in_(_WAITING_CALL), c.callback_due <= now_at),
         ),
     )
     with ctx.engine.connect() as conn:
@@ -742,7 +747,7 @@ def complaints(
         if row.callback_due is not None:
             if row.closed_at is not None:
                 verdict = row.closed_at < row.callback_due
-            elif row.callback_due <= now:
+            elif row.state in _WAITING_CALL and row.callback_due <= now:
                 verdict = False
         items.append(
             ComplaintItem(
