@@ -287,3 +287,29 @@ async def test_record_opens_on_enter_with_id_masked(desk_ctx: Any) -> None:
         shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
         assert "[bold red]x" in shown
         assert "110101199001011234" not in shown and "1234" in shown
+
+
+async def test_next_page_is_fetched_near_the_end(desk_ctx: Any) -> None:
+    from datetime import timedelta
+
+    from deskclerk.services.calls import log_call
+
+    start = desk_ctx.now() - timedelta(days=2)
+    for i in range(130):
+        log_call(
+            desk_ctx,
+            caller=f"C{i}",
+            matter="old call",
+            clerk=CLERK,
+            category="other",
+            received_at=start + timedelta(minutes=i),
+        )
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.pane("calls").table
+        assert table.row_count == 100  # a window, not the register
+        await pilot.press(*["pagedown"] * 6)
+        await settle(pilot)
+        assert table.row_count == 132
+        assert str(table.get_row_at(131)[3]) == "C0"
