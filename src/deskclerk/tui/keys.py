@@ -53,6 +53,7 @@ APP_BINDINGS: list[Binding] = [
         id="desk.pane_handover",
         group=_PANES_GROUP,
     ),
+    Binding("f11", "stats", "Stats", id="desk.stats", show=False),
     Binding("ctrl+l,colon", "quick_line", "Quick line", id="desk.quick_line", show=False),
     Binding("ctrl+o", "switch_clerk", "Change clerk", id="desk.switch_clerk", show=False),
     Binding("ctrl+q", "quit", "Quit", id="desk.quit", show=False, priority=True),
