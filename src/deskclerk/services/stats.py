@@ -31,7 +31,6 @@ uses `deadlines.EpochSeconds`, which each database compiles in its own SQL.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -404,34 +403,40 @@ def _medians(
 ) -> dict[Any, tuple[timedelta | None, timedelta | None]]:
     """Median time from logging to on site and to done, per group key and for None (all).
 
-    One narrow stream of two durations per order that has been on site; the
-    sorting is Python's.  `key` None: no groups, only the whole.
+    The durations come back as one comma-joined string per group
+    (`aggregate_strings`: group_concat / string_agg), which costs a third of
+    fetching a year's 65,000 rows one by one; Python sorts them.  `key` None:
+    no groups, only the whole.
     """
     c = WO.c
     logged = EpochSeconds(c.logged_at)
-    durations = (
-        (EpochSeconds(c.on_site_at) - logged).label("to_site"),
-        (EpochSeconds(c.done_at) - logged).label("to_done"),
-    )
 
-    def median(values: list[float]) -> timedelta | None:
-        return timedelta(seconds=round(statistics.median(values))) if values else None
+    def joined(end: Any) -> Any:
+        return sa.func.aggregate_strings(sa.cast(EpochSeconds(end) - logged, sa.String()), ",")
 
-    if key is None:
-        rows = conn.execute(sa.select(*durations).where(*where, c.on_site_at.is_not(None))).all()
-        site = [row[0] for row in rows]
-        done = [row[1] for row in rows if row[1] is not None]
-        return {None: (median(site), median(done))}
-    stmt = sa.select(key.label("k"), *durations).where(*where, c.on_site_at.is_not(None))
-    to_site: dict[Any, list[float]] = defaultdict(list)
-    to_done: dict[Any, list[float]] = defaultdict(list)
-    for k, site_s, done_s in conn.execute(stmt).all():
-        to_site[k].append(site_s)
-        if done_s is not None:
-            to_done[k].append(done_s)
-    out = {k: (median(to_site[k]), median(to_done.get(k, []))) for k in to_site}
-    every_site = [v for vs in to_site.values() for v in vs]
-    every_done = [v for vs in to_done.values() for v in vs]
+    def values(text: str | None) -> list[float]:
+        return [float(v) for v in text.split(",")] if text else []
+
+    def median(found: list[float]) -> timedelta | None:
+        return timedelta(seconds=round(statistics.median(found))) if found else None
+
+    stmt = sa.select(
+        (sa.literal(None) if key is None else key).label("k"),
+        joined(c.on_site_at).label("to_site"),
+        joined(c.done_at).label("to_done"),
+    ).where(*where, c.on_site_at.is_not(None))
+    if key is not None:
+        stmt = stmt.group_by(key)
+    out: dict[Any, tuple[timedelta | None, timedelta | None]] = {}
+    every_site: list[float] = []
+    every_done: list[float] = []
+    for k, site_text, done_text in conn.execute(stmt):
+        site, done = values(site_text), values(done_text)
+        if key is None:
+            return {None: (median(site), median(done))}
+        out[k] = (median(site), median(done))
+        every_site += site
+        every_done += done
     out[None] = (median(every_site), median(every_done))
     return out
 
