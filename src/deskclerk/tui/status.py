@@ -55,13 +55,13 @@ class StatusBar(Static):
                 text.append(f"☎{c.callbacks_due} due", style=colour("bold yellow"))
             else:
                 text.append("☎0")
-        if self.message:
-            text.append(" │ ✓ ", style=colour("bold green"))
-            text.append(self.message)
-        if self.handover:
+        if self.handover:  # before the message: a long message must not hide it
             text.append(" │ ")
             pending = self.handover.startswith("⇄")
             text.append(self.handover, style=colour("bold yellow") if pending else "green")
+        if self.message:
+            text.append(" │ ✓ ", style=colour("bold green"))
+            text.append(self.message)
         if text.markup != self.shown:  # redraw only on a change: the clock ticks each second
             self.shown = text.markup
             self.update(text)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from deskclerk.errors import DeskError, InvalidInput
@@ -48,7 +49,7 @@ def not_taken(item: SheetItem) -> Text:
 class SheetTable(DataTable[Any]):
     """The items of a sheet, one a row."""
 
-    COLUMNS = (("", 1), ("No", 3), ("Section", 9), ("", 1), ("Item", 48), ("Query", 20))
+    COLUMNS = (("", 1), ("No", 3), ("Section", 9), ("", 1), ("Item", 44), ("Query", 16))
 
     def on_mount(self) -> None:
         for label, width in self.COLUMNS:
@@ -86,8 +87,12 @@ class HandoverForm(RecordForm):
         ctx = getattr(self.app, "ctx", None)
         return bool(ctx is not None and ctx.settings.pins)
 
+    HINT: ClassVar[str] = ""
+
     def side(self) -> ComposeResult:
-        yield SheetTable(id="sheet", cursor_type="row", zebra_stripes=True)
+        with Vertical(id="sheet-box"):
+            yield SheetTable(id="sheet", cursor_type="row", zebra_stripes=True)
+            yield Static(self.HINT, classes="form-help", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -113,13 +118,14 @@ class SignForm(HandoverForm):
     """End the shift: the sheet builds itself; add remarks; sign with name (and PIN)."""
 
     TITLE = "End of shift: review and sign the handover"
+    HINT = "Ctrl+R: add the remark now · Ctrl+S: sign (the remark typed is added first)"
     BINDINGS: ClassVar[list[BindingType]] = [
         *RecordForm.BINDINGS,
         Binding("ctrl+r", "remark", "Add the remark", id="handover.add_remark"),
     ]
 
     def fields(self) -> list[Field]:
-        remark = Field("remark", "Remark for the next shift (Ctrl+R adds it now)", "keys, faults…")
+        remark = Field("remark", "Remark for the next shift", "keys, faults… (Ctrl+R adds it)")
         return [remark, *credentials(self, self.pins)]
 
     def on_mount(self) -> None:
@@ -145,10 +151,7 @@ class SignForm(HandoverForm):
         self.show_error("")
 
     def heading(self, sheet: SheetPublic) -> str:
-        return (
-            f"Handover {sheet.id} · {sheet.shift_label} · {len(sheet.items)} items "
-            "· type a remark, then Ctrl+S to sign"
-        )
+        return f"Handover {sheet.id} · {sheet.shift_label} · {len(sheet.items)} items · sign with Ctrl+S"
 
     def action_remark(self) -> None:
         """Add the typed remark to the draft without signing."""
@@ -194,6 +197,7 @@ class AcknowledgeForm(HandoverForm):
     """Take over: acknowledge every item, or the marked ones; a query on any item."""
 
     TITLE = "Take over the handover"
+    HINT = "Tab to the list · Enter/space marks an item · Ctrl+S: the marked items, or all"
     BINDINGS: ClassVar[list[BindingType]] = [
         *RecordForm.BINDINGS,
         Binding("space", "mark_item", "Mark item", id="handover.mark_item", show=False),
@@ -225,8 +229,7 @@ class AcknowledgeForm(HandoverForm):
     def heading(self, sheet: SheetPublic) -> str:
         return (
             f"Take over handover {sheet.id} from {sheet.outgoing} ({sheet.shift_label}) · "
-            f"{sheet.unacknowledged} to acknowledge · Enter/space on an item marks it · "
-            "Ctrl+S: the marked items, or all if none"
+            f"{sheet.unacknowledged} of {len(sheet.items)} to acknowledge"
         )
 
     def mark(self, item: SheetItem) -> Text:
@@ -365,17 +368,18 @@ class ReceivedSheet(Static):
         self.display = sheet is not None  # nothing received: the notes get the room
         if sheet is None:
             return
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"Received: handover {sheet.id} from ", style="bold")
         text.append(sheet.outgoing, style="bold")
-        text.append(f" · {sheet.shift_label}")
+        text.append(f" · {sheet.shift_label}\n")
         left = sheet.unacknowledged
         if sheet.state == "pending":
             text.append(
-                f" · PENDING: {left} of {len(sheet.items)} not acknowledged (k)", "bold yellow"
+                f"PENDING: {left} of {len(sheet.items)} not acknowledged · k: take over",
+                "bold yellow",
             )
         else:
-            text.append(f" · acknowledged by {sheet.incoming}", style="green")
+            text.append(f"✓ acknowledged by {sheet.incoming}", style="green")
         shown = sorted(sheet.items, key=lambda i: i.acknowledged_at is not None)[: self.MAX_ITEMS]
         for item in shown:
             text.append("\n")

@@ -155,7 +155,7 @@ class CallbackForm(OrderForm):
     def fields(self) -> list[Field]:
         return [
             self.head(),
-            Field("reached", "Reached the resident? (y/n)", "y", suggestions=("y", "n")),
+            Field("reached", "Reached the resident? (y/n)", "y or n", suggestions=("y", "n")),
             Field("satisfied", "Satisfied? (y/n; blank if not reached)", suggestions=("y", "n")),
             Field("comment", "Comment"),
         ]

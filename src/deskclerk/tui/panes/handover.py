@@ -36,8 +36,10 @@ class HandoverPane(RegisterPane):
     def compose(self) -> Any:
         from deskclerk.tui.modals.handover_flow import ReceivedSheet
 
+        title, *rest = super().compose()
+        yield title
         yield ReceivedSheet(id="received")
-        yield from super().compose()
+        yield from rest
 
     def reload(self, select: int | None = None) -> None:
         """Reload the notes and the sheet the clerk on duty received."""

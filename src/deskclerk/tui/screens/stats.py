@@ -26,18 +26,18 @@ if TYPE_CHECKING:
 
 PERIODS = ("today", "last 7 days", "last 30 days", "this month", "last month")
 GROUPINGS = ("team", "category", "clerk")
-COLUMNS = (
-    ("Group", 14),
+COLUMNS = (  # 100 columns wide with the cell padding
+    ("Group", 12),
     ("Logged", 6),
     ("Closed", 6),
     ("Closure", 7),
     ("On site", 7),
-    ("Done", 7),
-    ("Callback", 8),
-    ("Satisfied", 9),
+    ("Done", 5),
+    ("Callbk", 6),
+    ("Satisf", 6),
     ("To site", 7),
     ("To done", 7),
-    ("Late", 5),
+    ("Late", 4),
 )
 BAR_WIDTH = 30
 
