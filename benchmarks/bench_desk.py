@@ -63,17 +63,28 @@ def prepare(db: str) -> tuple[str, str]:
     return caller, unit
 
 
-class Desk:
-    """The desk running in a pseudo-terminal of a given size."""
+BARE_APP = (
+    "from textual.app import App\n"
+    "from textual.widgets import Static\n"
+    "class Bare(App):\n"
+    "    def compose(self):\n"
+    "        yield Static('quick line')\n"
+    "Bare().run()\n"
+)
 
-    def __init__(self, db: str, cols: int, rows: int) -> None:
+
+class Desk:
+    """The desk (or, for a baseline, a bare Textual app) in a pseudo-terminal."""
+
+    def __init__(self, db: str, cols: int, rows: int, bare: bool = False) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
         exe = Path(sys.executable).with_name("deskclerk")
+        command = [sys.executable, "-c", BARE_APP] if bare else [str(exe), "--db", db]
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [str(exe), "--db", db],
+            command,
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -147,6 +158,11 @@ def summary(name: str, seconds: list[float]) -> str:
 
 def run(db: str, cols: int, rows: int, runs: int) -> None:
     caller, unit = prepare(db)
+    bare = []
+    for _ in range(runs):
+        app = Desk(db, cols, rows, bare=True)
+        bare.append(app.wait_text("quick line", app.started))
+        app.close()
     first, newest = [], []
     nav, panes, search, save = [], [], [], []
     for n in range(runs):
@@ -179,6 +195,7 @@ def run(db: str, cols: int, rows: int, runs: int) -> None:
         finally:
             desk.close()
     print(f"desk benchmark on {db} at {cols}x{rows}, {runs} launches")
+    print(summary("bare Textual app → first frame", bare))
     print(summary("launch → first frame", first))
     print(summary("launch → newest calls on screen", newest))
     print(summary("↓ → frame", nav))

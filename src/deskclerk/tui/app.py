@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -29,6 +30,7 @@ from deskclerk.tui.messages import (
     DeskChanged,
     DeskFailed,
     DeskOpened,
+    PaneLoaded,
     RecordSaved,
 )
 from deskclerk.tui.panes.base import RegisterPane
@@ -54,7 +56,7 @@ PANE_OF_KIND["handover"] = "handover"  # a signed or acknowledged sheet
 class DeskApp(App[None]):
     """The front desk.  Tests inject `context`, `clock` and `settings`."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     TITLE = "deskclerk"
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS  # type: ignore[assignment]
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -84,6 +86,7 @@ class DeskApp(App[None]):
         self.poll_seconds = poll_seconds
         self.tick_seconds = tick_seconds
         self._minute = -1
+        self._rest_loaded = False
 
     # --- layout ----------------------------------------------------------------
 
@@ -151,9 +154,8 @@ class DeskApp(App[None]):
             self.set_keymap(self.keymap)
         self.status.tz = message.ctx.tz
         self._on_duty(message.site, message.clerk, message.shift)
-        for pane in self.panes():
-            pane.reload()
-        self._refresh_counts()
+        # the pane in front first: the others and the counts would only delay its rows
+        self.pane(self.active).reload()
         self.set_interval(self.poll_seconds, self._poll)
         self.action_focus_pane()
         if not message.site:
@@ -162,6 +164,14 @@ class DeskApp(App[None]):
             self.push_screen(FirstRunForm(), self._duty_chosen)
         elif not message.clerk:
             self._ask_clerk(required=True)
+
+    def on_pane_loaded(self, message: PaneLoaded) -> None:
+        if message.pane_id == self.active and not self._rest_loaded:
+            self._rest_loaded = True
+            for pane in self.panes():
+                if not pane.loaded:
+                    pane.reload()
+            self._refresh_counts()
 
     def on_desk_failed(self, message: DeskFailed) -> None:
         self.status.state = "not open"
@@ -387,6 +397,15 @@ class DeskApp(App[None]):
             from deskclerk.tui.modals.call_form import CallForm
 
             self.open_form(CallForm(unit=hit.unit))
+
+    def action_stats(self) -> None:
+        """F11: the service figures and charts for a period."""
+        from deskclerk.tui.screens.stats import StatsScreen
+
+        if self.ctx is None:
+            self.notify("The database is still opening.", severity="warning")
+        elif not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
 
     def action_show_pane(self, name: str, focus: bool = True) -> None:
         """F7–F10: bring a pane to the front (the only one shown on a small screen)."""

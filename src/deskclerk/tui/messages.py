@@ -53,6 +53,14 @@ class RowsFetched(Message):
         self.select = select
 
 
+class PaneLoaded(Message):
+    """A pane shows its first page."""
+
+    def __init__(self, pane_id: str) -> None:
+        super().__init__()
+        self.pane_id = pane_id
+
+
 class RecordSaved(Message):
     """Something was saved (`kind`: call, visit, order, note); `text` tells the clerk what."""
 

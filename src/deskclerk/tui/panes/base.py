@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
-from deskclerk.tui.messages import RowsFetched
+from deskclerk.tui.messages import PaneLoaded, RowsFetched
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
@@ -140,6 +140,7 @@ class RegisterPane(Vertical):
         table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True)
         for label, width in self.COLUMNS:
             table.add_column(label, width=width)
+        table.display = False  # until rows come: the first frame draws no empty tables
         yield table
         yield Static("opening…", classes="pane-empty")
 
@@ -211,7 +212,9 @@ class RegisterPane(Vertical):
                 table.add_row(*self.cells(ctx, item), key=key)
         self.next_cursor = message.next_cursor
         self.loading_more = False
-        self.loaded = True
+        if not self.loaded:
+            self.loaded = True
+            self.post_message(PaneLoaded(str(self.id)))
         target = message.select if message.select is not None else (keep.id if keep else None)
         if target is not None and str(target) in self.items:
             table.move_cursor(row=table.get_row_index(str(target)), scroll=True)
