@@ -23,14 +23,13 @@ Definitions (all over records that happened in [since, until), voided ones left 
 - **overdue**: orders of the period still open whose running clock (on site,
   done, or the callback) is past due now.
 
-Counts are aggregated in SQL (SUM(CASE ...)) over the covering index
-`ix_order_stats`; medians stream one narrow column pair.  Time arithmetic
-uses `deadlines.EpochSeconds`, which each database compiles in its own SQL.
+Counts are aggregated in SQL (services/stats_sql.py: SUM(CASE ...) over the
+covering indexes `ix_order_stats` and `ix_call_stats`); medians come back as
+one joined string of durations per group.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -38,35 +37,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from deskclerk.errors import InvalidInput
 from deskclerk.models import (
-    Call,
     CallState,
     Category,
-    OrderState,
-    Team,
-    Unit,
     UTCDateTime,
-    WorkOrder,
 )
+from deskclerk.services import stats_sql as Q
 from deskclerk.services.context import Context
-from deskclerk.services.deadlines import EpochSeconds, running_clock
-from deskclerk.services.tables import table_of
+from deskclerk.services.deadlines import running_clock
+from deskclerk.services.stats_sql import CALL, TEAM, UNIT, WO
 from deskclerk.timeparse import day_bounds
-
-WO = table_of(WorkOrder)
-CALL = table_of(Call)
-TEAM = table_of(Team)
-UNIT = table_of(Unit)
 
 GROUPINGS = ("team", "category", "clerk")
 NO_TEAM = "(no team)"
 OVERDUE_LIMIT = 100
-_EPS = 0.0005  # seconds: julianday() arithmetic is exact to ~50 µs, never to the last bit
-
-_BEFORE_ARRIVAL = (OrderState.logged.value, OrderState.dispatched.value)
-_WORKING = (*_BEFORE_ARRIVAL, OrderState.on_site.value)
-_OPEN = (*_WORKING, OrderState.done.value)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -231,216 +215,6 @@ class Complaints:
         return rate(self.in_time, self.in_time + self.late)
 
 
-# --- SQL building blocks ---------------------------------------------------
-
-
-def _due_not_after(due: Any, paused: Any, at: Any, at_seconds: Any) -> Any:
-    """SQL: due + paused seconds <= at (the clock was breached by `at`).
-
-    Exact timestamp comparison when nothing was paused (most orders); epoch
-    arithmetic otherwise.
-    """
-    return sa.or_(
-        sa.and_(paused == 0, due <= at),
-        sa.and_(paused != 0, EpochSeconds(due) + paused <= at_seconds + _EPS),
-    )
-
-
-def _period(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
-    where = []
-    if since is not None:
-        where.append(column >= since)
-    if until is not None:
-        where.append(column < until)
-    return where
-
-
-def _count(cond: Any) -> Any:
-    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
-
-
-# Two counts in one SUM: the low one in the low 32 bits, the high one above.  Each
-# row's CASE is then decided once for both counts (say, on time or late), which
-# halves the work of a year's scan; `_unpack` splits the sum again.
-_HIGH = 1 << 32
-
-
-def _big(value: int) -> Any:
-    """An integer literal typed BIGINT, so every database sums it in 64 bits."""
-    return sa.literal(value, sa.BigInteger())
-
-
-def _pair(*whens: tuple[Any, Any], otherwise: int = 0) -> Any:
-    cases = [(cond, _big(value) if isinstance(value, int) else value) for cond, value in whens]
-    return sa.func.coalesce(sa.func.sum(sa.case(*cases, else_=_big(otherwise))), 0)
-
-
-def _unpack(value: Any) -> tuple[int, int]:
-    """(low count, high count) of a `_pair` sum."""
-    total = int(value or 0)
-    return total & (_HIGH - 1), total >> 32
-
-
-def _order_columns(now: datetime) -> list[Any]:
-    """The labelled aggregates of one group of orders (see the module's definitions).
-
-    Cheap, selective tests come first in each condition: most orders of a
-    past period are closed, and SQL stops at the first false term.
-    """
-    c = WO.c
-    now_at = sa.literal(now, UTCDateTime())
-    now_s = sa.literal(now.timestamp(), sa.Float())
-    paused = c.paused_seconds
-    cancelled = c.state == OrderState.cancelled.value
-
-    def breached_now(due: Any) -> Any:
-        # still waiting: late once due + pauses (+ the pause running now) has come
-        return sa.or_(
-            sa.and_(c.paused_since.is_(None), _due_not_after(due, paused, now_at, now_s)),
-            sa.and_(
-                c.paused_since.is_not(None),
-                _due_not_after(due, paused, c.paused_since, EpochSeconds(c.paused_since)),
-            ),
-        )
-
-    def clock(due: Any, event: Any, waiting_states: tuple[str, ...]) -> Any:
-        # low: the event came in time; high: it came late, or is still awaited past due
-        return _pair(
-            (sa.or_(due.is_(None), cancelled), 0),
-            (
-                event.is_not(None),
-                sa.case(
-                    (_due_not_after(due, paused, event, EpochSeconds(event)), _big(_HIGH)),
-                    else_=_big(1),
-                ),
-            ),
-            (sa.and_(c.state.in_(waiting_states), breached_now(due)), _HIGH),
-        )
-
-    overdue = sa.and_(
-        c.state.in_(_OPEN),
-        sa.or_(
-            sa.and_(
-                c.state == OrderState.done.value,
-                c.callback_due.is_not(None),
-                c.callback_due <= now_at,
-            ),
-            sa.and_(
-                c.on_site_at.is_(None),
-                c.on_site_due.is_not(None),
-                c.state.in_(_BEFORE_ARRIVAL),
-                breached_now(c.on_site_due),
-            ),
-            sa.and_(
-                c.done_at.is_(None),
-                c.done_due.is_not(None),
-                c.state.in_(_WORKING),
-                breached_now(c.done_due),
-            ),
-        ),
-    )
-    return [
-        sa.func.count().label("logged"),
-        _pair((c.state == OrderState.closed.value, 1), (cancelled, _HIGH)).label(
-            "closed_cancelled"
-        ),
-        clock(c.on_site_due, c.on_site_at, _BEFORE_ARRIVAL).label("on_site"),
-        clock(c.done_due, c.done_at, _WORKING).label("done_clock"),
-        # low: satisfied; high: reached with any verdict
-        _pair((c.verdict == "", 0), (c.verdict == "satisfied", 1 + _HIGH), otherwise=_HIGH).label(
-            "satisfied_called_back"
-        ),
-        _count(sa.and_(sa.or_(c.done_at.is_not(None), c.verdict != ""), sa.not_(cancelled))).label(
-            "done"
-        ),
-        _count(overdue).label("overdue"),
-    ]
-
-
-def _counts(row: Any) -> dict[str, int]:
-    """The counts of one result row of `_order_columns`."""
-    closed, cancelled = _unpack(row.closed_cancelled)
-    on_site_on_time, on_site_late = _unpack(row.on_site)
-    done_on_time, done_late = _unpack(row.done_clock)
-    satisfied, called_back = _unpack(row.satisfied_called_back)
-    return {
-        "logged": int(row.logged),
-        "closed": closed,
-        "cancelled": cancelled,
-        "on_site_on_time": on_site_on_time,
-        "on_site_late": on_site_late,
-        "done_on_time": done_on_time,
-        "done_late": done_late,
-        "done": int(row.done),
-        "called_back": called_back,
-        "satisfied": satisfied,
-        "overdue": int(row.overdue),
-    }
-
-
-def _group_column(by: str | None) -> Any:
-    if by is None:
-        return sa.literal("all")
-    if by == "team":
-        return WO.c.team_id
-    if by == "category":
-        return WO.c.category
-    if by == "clerk":
-        return WO.c.logged_by
-    raise InvalidInput(f"Cannot group by {by!r}: choose team, category or clerk.")
-
-
-def _team_names(conn: sa.Connection) -> dict[Any, str]:
-    return {row.id: row.name for row in conn.execute(sa.select(TEAM.c.id, TEAM.c.name))}
-
-
-def _order_base(since: datetime | None, until: datetime | None) -> list[Any]:
-    return [WO.c.voided_at.is_(None), *_period(WO.c.logged_at, since, until)]
-
-
-def _medians(
-    conn: sa.Connection, key: Any | None, where: list[Any]
-) -> dict[Any, tuple[timedelta | None, timedelta | None]]:
-    """Median time from logging to on site and to done, per group key and for None (all).
-
-    The durations come back as one comma-joined string per group
-    (`aggregate_strings`: group_concat / string_agg), which costs a third of
-    fetching a year's 65,000 rows one by one; Python sorts them.  `key` None:
-    no groups, only the whole.
-    """
-    c = WO.c
-    logged = EpochSeconds(c.logged_at)
-
-    def joined(end: Any) -> Any:
-        return sa.func.aggregate_strings(sa.cast(EpochSeconds(end) - logged, sa.String()), ",")
-
-    def values(text: str | None) -> list[float]:
-        return [float(v) for v in text.split(",")] if text else []
-
-    def median(found: list[float]) -> timedelta | None:
-        return timedelta(seconds=round(statistics.median(found))) if found else None
-
-    stmt = sa.select(
-        (sa.literal(None) if key is None else key).label("k"),
-        joined(c.on_site_at).label("to_site"),
-        joined(c.done_at).label("to_done"),
-    ).where(*where, c.on_site_at.is_not(None))
-    if key is not None:
-        stmt = stmt.group_by(key)
-    out: dict[Any, tuple[timedelta | None, timedelta | None]] = {}
-    every_site: list[float] = []
-    every_done: list[float] = []
-    for k, site_text, done_text in conn.execute(stmt):
-        site, done = values(site_text), values(done_text)
-        if key is None:
-            return {None: (median(site), median(done))}
-        out[k] = (median(site), median(done))
-        every_site += site
-        every_done += done
-    out[None] = (median(every_site), median(every_done))
-    return out
-
-
 def _overdue_list(
     conn: sa.Connection,
     now: datetime,
@@ -470,7 +244,7 @@ def _overdue_list(
         .select_from(
             WO.outerjoin(UNIT, c.unit_id == UNIT.c.id).outerjoin(TEAM, c.team_id == TEAM.c.id)
         )
-        .where(c.state.in_(_OPEN), *_order_base(since, until))
+        .where(c.state.in_(Q.OPEN), *Q.order_base(since, until))
     )
     found = []
     for row in conn.execute(stmt):
@@ -511,28 +285,7 @@ def calls_by_category(
 ) -> dict[str, int]:
     """Calls received in the period per category; every category is present."""
     with ctx.engine.connect() as conn:
-        return _calls_by_category(conn, since, until)
-
-
-def _calls_by_category(
-    conn: sa.Connection, since: datetime | None, until: datetime | None
-) -> dict[str, int]:
-    # `category IN (...)` lets the database walk ix_call_stats one category at a time
-    # over the period's range, with no sort and no table reads.
-    categories = [c.value for c in Category]
-    stmt = (
-        sa.select(CALL.c.category, sa.func.count())
-        .where(
-            CALL.c.category.in_(categories),
-            *_period(CALL.c.received_at, since, until),
-            CALL.c.voided_at.is_(None),
-        )
-        .group_by(CALL.c.category)
-    )
-    counts = dict.fromkeys(categories, 0)
-    for category, n in conn.execute(stmt):
-        counts[category] = n
-    return counts
+        return Q.calls_by_category(conn, since, until)
 
 
 def figures(
@@ -545,20 +298,20 @@ def figures(
 ) -> Figures:
     """The service figures of [since, until), grouped `by` team, category or clerk if given."""
     now = ctx.now()
-    key = _group_column(by)
-    where = _order_base(since, until)
+    key = Q.group_column(by)
+    where = Q.order_base(since, until)
     with ctx.engine.connect() as conn:
-        calls = _calls_by_category(conn, since, until)
-        stmt = sa.select(key.label("k"), *_order_columns(now)).where(*where)
+        calls = Q.calls_by_category(conn, since, until)
+        stmt = sa.select(key.label("k"), *Q.order_columns(now)).where(*where)
         if by is not None:
             stmt = stmt.group_by(key)
         rows = list(conn.execute(stmt))
-        medians = _medians(conn, None if by is None else key, where)
+        medians = Q.medians(conn, None if by is None else key, where)
         overdue, overdue_total = _overdue_list(conn, now, since, until, overdue_limit)
-        names = _team_names(conn) if by == "team" else {}
+        names = Q.team_names(conn) if by == "team" else {}
 
     def build(label: str, row: Any, k: Any) -> OrderFigures:
-        counts = _counts(row) if row else {}
+        counts = Q.counts(row) if row else {}
         site, done = medians.get(k, (None, None))
         return OrderFigures(label, **counts, median_to_on_site=site, median_to_done=done)
 
@@ -584,25 +337,10 @@ def figures(
     )
 
 
-_COUNT_NAMES = (
-    "logged",
-    "closed",
-    "cancelled",
-    "on_site_on_time",
-    "on_site_late",
-    "done_on_time",
-    "done_late",
-    "done",
-    "called_back",
-    "satisfied",
-    "overdue",
-)
-
-
 def _sum(
     groups: Sequence[OrderFigures], medians: tuple[timedelta | None, timedelta | None]
 ) -> OrderFigures:
-    counts = {name: sum(getattr(g, name) for g in groups) for name in _COUNT_NAMES}
+    counts = {name: sum(getattr(g, name) for g in groups) for name in Q.COUNT_NAMES}
     return OrderFigures("all", **counts, median_to_on_site=medians[0], median_to_done=medians[1])
 
 
@@ -621,52 +359,15 @@ def _day_edges(ctx: Context, since: datetime, until: datetime) -> list[tuple[dat
     return days
 
 
-def _per_day(
-    conn: sa.Connection,
-    column: Any,
-    extra: list[Any],
-    edges: list[tuple[date, datetime]],
-    since: datetime,
-    until: datetime,
-) -> list[int]:
-    """Rows per local day, by one grouped query per year of days.
-
-    Each row's day is found by a balanced tree of CASEs over the days' UTC
-    starts (about 9 comparisons a row for a year), so DST days come out right
-    and the SQL stays portable.
-    """
-    counts = [0] * len(edges)
-    for first in range(0, len(edges), 366):
-        part = edges[first : first + 366]
-        lo = max(since, part[0][1])
-        hi = min(until, edges[first + 366][1]) if first + 366 < len(edges) else until
-
-        def tree(a: int, b: int, part: list[tuple[date, datetime]] = part) -> Any:
-            if b - a == 1:
-                return sa.literal(a)
-            mid = (a + b) // 2
-            return sa.case((column >= part[mid][1], tree(mid, b)), else_=tree(a, mid))
-
-        bucket = tree(0, len(part)).label("d")
-        stmt = (
-            sa.select(bucket, sa.func.count())
-            .where(*extra, column >= lo, column < hi)
-            .group_by(bucket)
-        )
-        for i, n in conn.execute(stmt):
-            counts[first + int(i)] += n
-    return counts
-
-
 def daily_counts(ctx: Context, since: datetime, until: datetime) -> list[DayCount]:
     """Calls received, orders logged and orders done per local day of [since, until)."""
     edges = _day_edges(ctx, since, until)
     with ctx.engine.connect() as conn:
-        calls = _per_day(
+        calls = Q.per_day(
             conn, CALL.c.received_at, [CALL.c.voided_at.is_(None)], edges, since, until
         )
-        orders = _per_day(conn, WO.c.logged_at, [WO.c.voided_at.is_(None)], edges, since, until)
-        done = _per_day(
+        orders = Q.per_day(conn, WO.c.logged_at, [WO.c.voided_at.is_(None)], edges, since, until)
+        done = Q.per_day(
             conn,
             WO.c.done_at,
             [WO.c.voided_at.is_(None), WO.c.done_at.is_not(None)],
@@ -713,7 +414,7 @@ def complaints(
     where = [
         c.voided_at.is_(None),
         c.category == Category.complaint.value,
-        *_period(c.received_at, since, until),
+        *Q.period(c.received_at, since, until),
     ]
     closed = c.state == CallState.closed.value
     in_time = sa.and_(
@@ -728,7 +429,9 @@ def complaints(
     )
     with ctx.engine.connect() as conn:
         totals = conn.execute(
-            sa.select(sa.func.count(), _count(closed), _count(in_time), _count(late)).where(*where)
+            sa.select(
+                sa.func.count(), Q.count_when(closed), Q.count_when(in_time), Q.count_when(late)
+            ).where(*where)
         ).one()
         rows = conn.execute(
             sa.select(
