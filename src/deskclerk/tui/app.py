@@ -7,6 +7,7 @@ workers; their messages are the only way widgets change.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from deskclerk.tui.messages import (
     DeskOpened,
     PaneLoaded,
     RecordSaved,
+    RowsFetched,
 )
 from deskclerk.tui.panes.base import RegisterPane
 from deskclerk.tui.panes.calls import CallsPane
@@ -87,6 +89,7 @@ class DeskApp(App[None]):
         self.tick_seconds = tick_seconds
         self._minute = -1
         self._rest_loaded = False
+        self._front_shown = threading.Event()
 
     # --- layout ----------------------------------------------------------------
 
@@ -138,6 +141,13 @@ class DeskApp(App[None]):
     def _open_database(self) -> None:
         try:
             ctx = self._given or data.open_desk_context(self.db, self.clock, self.settings)
+            self.call_from_thread(self._use_context, ctx)
+            # the newest rows of the pane in front before anything else (one thread,
+            # no contention): that is what the clerk waits for
+            front = self.pane(self.active)
+            page = front.fetch(ctx, None)
+            front.post_message(RowsFetched(page.items, page.next, False, None))
+            self._front_shown.wait(timeout=2.0)  # let the event loop paint them first
             duty = data.duty(ctx)
             self.mark = data.changes(ctx, None)[0]
         except DeskError as exc:
@@ -147,15 +157,15 @@ class DeskApp(App[None]):
         else:
             self.post_message(DeskOpened(ctx, duty.site, duty.clerk, duty.shift))
 
-    def on_desk_opened(self, message: DeskOpened) -> None:
-        self.ctx = message.ctx
-        self.keymap = dict(message.ctx.settings.keymap)
+    def _use_context(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.keymap = dict(ctx.settings.keymap)
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.status.tz = message.ctx.tz
+        self.status.tz = ctx.tz
+
+    def on_desk_opened(self, message: DeskOpened) -> None:
         self._on_duty(message.site, message.clerk, message.shift)
-        # the pane in front first: the others and the counts would only delay its rows
-        self.pane(self.active).reload()
         self.set_interval(self.poll_seconds, self._poll)
         self.action_focus_pane()
         if not message.site:
@@ -167,6 +177,7 @@ class DeskApp(App[None]):
 
     def on_pane_loaded(self, message: PaneLoaded) -> None:
         if message.pane_id == self.active and not self._rest_loaded:
+            self.call_after_refresh(self._front_shown.set)
             self._rest_loaded = True
             for pane in self.panes():
                 if not pane.loaded:

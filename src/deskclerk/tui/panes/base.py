@@ -233,6 +233,8 @@ class RegisterPane(Vertical):
         empty = self.query_one(".pane-empty", Static)
         empty.display = not has_rows
         self.table.display = has_rows
+        if has_rows and self.has_class("-active") and self.screen.focused is None:
+            self.table.focus()  # the desk focused it while it was still hidden
         if not has_rows:
             empty.update(self.EMPTY)
         self.query_one(".pane-title", Static).update(title)
