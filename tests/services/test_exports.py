@@ -16,7 +16,8 @@ import pytest
 from deskclerk.errors import DeskError
 from deskclerk.reports import export as export_mod
 from deskclerk.reports.export import csv_phone, csv_safe, export
-from deskclerk.services.exports import REGISTERS, LocalTimes, stream_rows
+from deskclerk.services.exports import REGISTERS, stream_rows
+from deskclerk.services.local_times import LocalTimes
 
 FORMULA = '=HYPERLINK("http://x","y")'
 

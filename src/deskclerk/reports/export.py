@@ -43,11 +43,11 @@ from deskclerk.services.exports import (
     PHONE,
     REGISTER_NAMES,
     TIME,
-    LocalTimes,
     Register,
     register,
     stream_rows,
 )
+from deskclerk.services.local_times import LocalTimes
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from deskclerk.services.exports import BOOL, INT, NUMBER, TIME, LocalTimes
+from deskclerk.services.exports import BOOL, INT, NUMBER, TIME
+from deskclerk.services.local_times import LocalTimes
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 MAX_TEXT = 32_767  # Excel's characters per cell
