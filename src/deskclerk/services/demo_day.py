@@ -121,8 +121,8 @@ def _calls(site: Site, start: int, count: int) -> None:
                 reply = at + rng.randrange(1800, hours_due * 3600)
                 if late < 0.1:
                     reply = callback_due + rng.randrange(3600, 36 * 3600)  # replied late
-                elif late < 0.13:
-                    reply = now + DAY  # still waiting
+                elif late < 0.13 and now - at < 3 * DAY:
+                    reply = now + DAY  # still waiting (old ones were all answered in the end)
                 reply = site.desk_time(reply)
                 if reply <= now:
                     answer, state, closed = rng.choice(names.ANSWERS), "closed", reply
@@ -211,7 +211,7 @@ def make_order(
     shift_id: int | None,
     call_id: int | None,
 ) -> tuple[int, str, int | None]:
-    """Write one work order and its events up to now; return (id, team, closed at)."""
+    """Write one work order and its events up to now; return (id, team, closed or cancelled at)."""
     rng, w, now = site.rng, site.w, site.now
     oid = site.next_id("work_order")
     priority = _priority(site, text)
@@ -257,7 +257,7 @@ def make_order(
         w.add("order_event", (eid, oid, kind_, w.ts(at), w.ts(max(at, recorded)), actor, detail))
         if kind_ != "logged":
             w.audit(max(at, recorded), actor, "state", "order", oid, "state", state)
-    return oid, team, o["closed"]  # type: ignore[return-value]
+    return oid, team, o["closed"] or o["cancelled"]  # type: ignore[return-value]
 
 
 def _apply(
@@ -355,7 +355,8 @@ def _notes(site: Site, day: int, start: int, count: int) -> None:
         tagged = unit[0] if "{unit}" in template or rng.random() < 0.2 else None
         priority = rng.weighted(("high", "normal", "low"), (20, 90, 100))
         resolved: int | None = site.desk_time(at + rng.randrange(3600, 20 * 3600))
-        if resolved > now or rng.random() < 0.12:  # type: ignore[operator]
+        # a few recent notes are still open; the older ones were dealt with
+        if resolved > now or (now - at < 3 * DAY and rng.random() < 0.3):  # type: ignore[operator]
             resolved = None
         nid = site.next_id("handover_note")
         w.add(
