@@ -20,9 +20,15 @@ def order_row(app: DeskApp) -> list[str]:
 
 
 async def open_dispatch(pilot: Any) -> None:
+    """F9, and wait until the Dispatch pane shows its orders."""
     await settle(pilot)
     await pilot.press("f9")
     await settle(pilot)
+    for _ in range(100):
+        if pilot.app.pane("dispatch").table.row_count:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the Dispatch pane shows no orders")
 
 
 def the_order(ctx: Any) -> Any:
@@ -66,7 +72,7 @@ async def test_refused_step_stays_on_the_form_with_what_was_typed(desk_ctx: Any)
         form.field("comment").value = "所有都好"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is form
+        assert app.screen == form  # still open (== keeps mypy from narrowing form)
         assert form.field("comment").value == "所有都好"
         assert "not done" in str(form.query_one("#form-error").render()).lower()
         assert the_order(desk_ctx).callback_attempts == 0

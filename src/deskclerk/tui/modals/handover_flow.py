@@ -34,12 +34,13 @@ ATTENTION["high"] = ("!", "bold yellow")
 
 
 def item_row(item: SheetItem, mark: Text) -> tuple[Text | str, ...]:
-    """The cells of one sheet item: mark, number, section, attention, text, query."""
+    """The cells of one sheet item: mark, number, section, attention, query, text."""
     symbol, style = ATTENTION.get(item.attention, ("", ""))
     text = Text(item.text, no_wrap=True, overflow="ellipsis")
     if item.carried:
         text = Text(f"(carried ×{item.carried}) ") + text
-    return (mark, str(item.no), item.section, Text(symbol, style=style), text, Text(item.query))
+    query = Text(item.query, no_wrap=True, overflow="ellipsis")
+    return (mark, str(item.no), item.section, Text(symbol, style=style), query, text)
 
 
 def not_taken(item: SheetItem) -> Text:
@@ -49,7 +50,7 @@ def not_taken(item: SheetItem) -> Text:
 class SheetTable(DataTable[Any]):
     """The items of a sheet, one a row."""
 
-    COLUMNS = (("", 1), ("No", 3), ("Section", 9), ("", 1), ("Item", 44), ("Query", 16))
+    COLUMNS = (("", 1), ("No", 3), ("Section", 9), ("", 1), ("Query", 12), ("Item", 44))
 
     def on_mount(self) -> None:
         for label, width in self.COLUMNS:
@@ -197,7 +198,7 @@ class AcknowledgeForm(HandoverForm):
     """Take over: acknowledge every item, or the marked ones; a query on any item."""
 
     TITLE = "Take over the handover"
-    HINT = "Tab to the list · Enter/space marks an item · Ctrl+S: the marked items, or all"
+    HINT = "In the list Enter/space marks · Ctrl+S: the marked, or all"
     BINDINGS: ClassVar[list[BindingType]] = [
         *RecordForm.BINDINGS,
         Binding("space", "mark_item", "Mark item", id="handover.mark_item", show=False),
@@ -357,7 +358,7 @@ def write_sheet(ctx: Context, handover_id: int | None = None) -> list[Path]:
 class ReceivedSheet(Static):
     """At the top of the Handover pane: the sheet the clerk on duty received, items marked."""
 
-    MAX_ITEMS = 6
+    MAX_ITEMS = 5  # two heading lines + five + "… more": the 8 lines of #received
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
