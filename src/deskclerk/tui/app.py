@@ -442,8 +442,13 @@ class DeskApp(App[None]):
         """F1: every key."""
         from deskclerk.tui.modals.simple import HelpScreen
 
+        shared = {b.id for b in RegisterPane.BINDINGS if isinstance(b, Binding)}
         groups: list[tuple[str, Iterable[Binding]]] = [("desk", APP_BINDINGS)]
-        groups += [(pane.TITLE.split(" ")[0], _pane_bindings(pane)) for pane in self.panes()]
+        groups += [
+            (pane.TITLE.split(" ")[0], [b for b in _pane_bindings(pane) if b.id not in shared])
+            for pane in self.panes()
+        ]
+        groups.append(("any pane", [b for b in RegisterPane.BINDINGS if isinstance(b, Binding)]))
         groups.append(("forms", FORM_BINDINGS))
         self.push_screen(HelpScreen(groups, self.keymap))
 

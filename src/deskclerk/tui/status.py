@@ -44,6 +44,8 @@ class StatusBar(Static):
             text.append(" · ")
             text.append(local.strftime("%a %H:%M"), style="bold")
         c = self.counts
+        if self.message and 0 < self.size.width < 120:
+            c = None  # a narrow bar has no room for both: the figures come back in a moment
         if c is not None:
             text.append(" │ WO ")
             text.append(f"{c.open_orders}{'+' if c.capped else ''} open")

@@ -32,7 +32,7 @@ def describe_caller(ctx: Context, found: Any) -> Text:
     """The lookup panel: unit, residents, recent calls, open orders (all as typed data)."""
     from deskclerk.tui.panes.base import short_time
 
-    text = Text()
+    text = Text(no_wrap=True, overflow="ellipsis")  # one line per entry, however narrow
     if found.unit is None and not found.residents:
         text.append("No match in the directory.", style="italic")
         return text

@@ -85,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(key_label(effective_key(b, self.keymap)), b.description, where)
             yield table
             yield Static(
-                "Ctrl+P: command palette · remap in the config file: [keymap] id = key · Esc: close",
+                "Enter on a row: open it · Ctrl+P: palette · remap: [keymap] id = key · Esc: close",
                 classes="form-help",
                 markup=False,
             )
