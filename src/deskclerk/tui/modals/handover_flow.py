@@ -18,19 +18,22 @@ from textual.widgets import DataTable, Input, Static
 
 from deskclerk.errors import DeskError, InvalidInput
 from deskclerk.tui.modals.form import Field, RecordForm
+from deskclerk.tui.modals.handover_received import (
+    ATTENTION,
+    ReceivedSheet,
+    not_taken,
+    pending_marker,
+    received_sheet,
+    write_sheet,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from textual.app import ComposeResult
 
     from deskclerk.services.context import Context
     from deskclerk.services.handover_view import SheetItem, SheetPublic
-
-# an item's mark, readable without colour
-ATTENTION = {"overdue": ("⚠", "bold red"), "near deadline": ("!", "bold dark_orange")}
-ATTENTION["high"] = ("!", "bold yellow")
 
 
 def item_row(item: SheetItem, mark: Text) -> tuple[Text | str, ...]:
@@ -41,10 +44,6 @@ def item_row(item: SheetItem, mark: Text) -> tuple[Text | str, ...]:
         text = Text(f"(carried ×{item.carried}) ") + text
     query = Text(item.query, no_wrap=True, overflow="ellipsis")
     return (mark, str(item.no), item.section, Text(symbol, style=style), query, text)
-
-
-def not_taken(item: SheetItem) -> Text:
-    return Text("□", style="bold yellow") if item.acknowledged_at is None else Text("✓", "green")
 
 
 class SheetTable(DataTable[Any]):
@@ -104,6 +103,9 @@ class HandoverForm(RecordForm):
         return values.get("pin") or None
 
     def show_sheet(self, sheet: SheetPublic) -> None:
+        """Show `sheet` in the table and the title (if the form is still open)."""
+        if not self.is_attached:
+            return
         self.sheet = sheet
         self.query_one(SheetTable).show(sheet, self.mark)
         self.query_one(".form-title", Static).update(Text(self.heading(sheet)))
@@ -143,13 +145,18 @@ class SignForm(HandoverForm):
         try:
             sheet = start_handover(ctx, clerk=clerk)
         except DeskError as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            self.app.call_from_thread(self._refused, exc.message)
         else:
             self.app.call_from_thread(self._built, sheet)
 
+    def _refused(self, message: str) -> None:
+        if self.is_attached:
+            self.show_error(message)
+
     def _built(self, sheet: SheetPublic) -> None:
-        self.show_sheet(sheet)
-        self.show_error("")
+        if self.is_attached:
+            self.show_sheet(sheet)
+            self.show_error("")
 
     def heading(self, sheet: SheetPublic) -> str:
         return f"Handover {sheet.id} · {sheet.shift_label} · {len(sheet.items)} items · sign with Ctrl+S"
@@ -169,11 +176,13 @@ class SignForm(HandoverForm):
         try:
             sheet = add_remark(ctx, handover_id, text, clerk=clerk)
         except DeskError as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            self.app.call_from_thread(self._refused, exc.message)
         else:
             self.app.call_from_thread(self._remarked, sheet)
 
     def _remarked(self, sheet: SheetPublic) -> None:
+        if not self.is_attached:
+            return
         self.show_sheet(sheet)
         self.field("remark").value = ""
         self.show_error("")
@@ -305,93 +314,11 @@ def _with_query(sheet: SheetPublic, item_id: int, text: str) -> SheetPublic:
     return replace(sheet, items=items)
 
 
-# --- reading for the pane and the status bar, printing (worker threads) ---------------------
-
-
-def received_sheet(ctx: Context, clerk: str) -> SheetPublic | None:
-    """The handover the clerk on duty received: pending for them, else the last they took."""
-    from deskclerk.services.handover import last_sheet, pending, sheet
-
-    waiting = [h for h in pending(ctx) if h.outgoing != clerk]
-    if waiting:
-        return sheet(ctx, waiting[-1].id)
-    last = last_sheet(ctx)
-    if last is not None and last.signed_at is not None and last.incoming == clerk:
-        return last
-    return None
-
-
-def pending_marker(ctx: Context, previous: str) -> tuple[str, int | None]:
-    """The status bar's handover word: pending (signed, not taken over) or just acknowledged."""
-    from deskclerk.services.handover import pending
-
-    waiting = pending(ctx)
-    if waiting:
-        h = waiting[-1]
-        return f"⇄ handover {h.id} pending ({h.acknowledged_items}/{h.items})", h.id
-    if previous.startswith("⇄ handover"):
-        number = previous.split()[2]
-        return f"✓ handover {number} acknowledged", None
-    return previous, None
-
-
-def write_sheet(ctx: Context, handover_id: int | None = None) -> list[Path]:
-    """Print a sheet (the last one if no id) to PDF and 80-column text; 0600 files."""
-    from deskclerk.errors import NotFound
-    from deskclerk.reports.files import atomic_write_bytes
-    from deskclerk.reports.handover import render
-    from deskclerk.services.handover import last_sheet, sheet
-    from deskclerk.tui.modals.order_actions import print_dir
-
-    found = sheet(ctx, handover_id) if handover_id is not None else last_sheet(ctx)
-    if found is None:
-        raise NotFound("There is no handover sheet to print yet: end a shift first (e).")
-    folder = print_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stem = f"handover-{found.id}-{found.local(found.started_at):%Y%m%d-%H%M}"
-    return [
-        atomic_write_bytes(folder / f"{stem}.pdf", render([found], "pdf")),
-        atomic_write_bytes(folder / f"{stem}.txt", render([found], "txt")),
-    ]
-
-
-class ReceivedSheet(Static):
-    """At the top of the Handover pane: the sheet the clerk on duty received, items marked."""
-
-    MAX_ITEMS = 5  # two heading lines + five + "… more": the 8 lines of #received
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
-        self.display = False
-
-    def show(self, sheet: SheetPublic | None) -> None:
-        """Redraw for `sheet` (None: nothing received this shift)."""
-        self.display = sheet is not None  # nothing received: the notes get the room
-        if sheet is None:
-            return
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"Received: handover {sheet.id} from ", style="bold")
-        text.append(sheet.outgoing, style="bold")
-        text.append(f" · {sheet.shift_label}\n")
-        left = sheet.unacknowledged
-        if sheet.state == "pending":
-            text.append(
-                f"PENDING: {left} of {len(sheet.items)} not acknowledged · k: take over",
-                "bold yellow",
-            )
-        else:
-            text.append(f"✓ acknowledged by {sheet.incoming}", style="green")
-        shown = sorted(sheet.items, key=lambda i: i.acknowledged_at is not None)[: self.MAX_ITEMS]
-        for item in shown:
-            text.append("\n")
-            text.append_text(not_taken(item))
-            text.append(f" {item.no:>2} ")
-            symbol, style = ATTENTION.get(item.attention, ("", ""))
-            if symbol:
-                text.append(f"{symbol} ", style=style)
-            text.append(item.text)
-            if item.query:
-                text.append(f"  ? {item.query}", style="italic")
-        if len(sheet.items) > len(shown):
-            text.append(f"\n   … {len(sheet.items) - len(shown)} more (k to see them all)")
-        self.update(text)
+__all__ = [
+    "AcknowledgeForm",
+    "ReceivedSheet",
+    "SignForm",
+    "pending_marker",
+    "received_sheet",
+    "write_sheet",
+]

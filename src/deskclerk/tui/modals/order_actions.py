@@ -105,6 +105,8 @@ class DispatchOrderForm(OrderForm):
         self.app.call_from_thread(self._suggested, team.name if team else "")
 
     def _suggested(self, name: str) -> None:
+        if not self.is_attached:  # closed before the suggestion came
+            return
         field = self.field("team")
         note = self.query_one("#suggested", Static)
         if not name:

@@ -34,7 +34,7 @@ class HandoverPane(RegisterPane):
     # --- the received sheet and the handover flow (modals/handover_flow.py) ------------
 
     def compose(self) -> Any:
-        from deskclerk.tui.modals.handover_flow import ReceivedSheet
+        from deskclerk.tui.modals.handover_received import ReceivedSheet
 
         title, *rest = super().compose()
         yield title
@@ -50,12 +50,17 @@ class HandoverPane(RegisterPane):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="pane-received")
     def _load_received(self, ctx: Context, clerk: str, take_over: bool) -> None:
-        from deskclerk.tui.modals.handover_flow import ReceivedSheet, received_sheet
+        from deskclerk.tui.modals.handover_received import received_sheet
 
         sheet = received_sheet(ctx, clerk)
-        self.app.call_from_thread(self.query_one(ReceivedSheet).show, sheet)
+        self.app.call_from_thread(self._received, sheet, take_over)
+
+    def _received(self, sheet: Any, take_over: bool) -> None:
+        from deskclerk.tui.modals.handover_received import ReceivedSheet
+
+        self.query_one(ReceivedSheet).show(sheet)
         if take_over:
-            self.app.call_from_thread(self._take_over, sheet)
+            self._take_over(sheet)
 
     def _take_over(self, sheet: Any) -> None:
         if sheet is None or sheet.state != "pending":
@@ -81,7 +86,7 @@ class HandoverPane(RegisterPane):
 
     def action_print_sheet(self) -> None:
         """Print the last handover sheet to PDF and text files, and say where."""
-        from deskclerk.tui.modals.handover_flow import write_sheet
+        from deskclerk.tui.modals.handover_received import write_sheet
         from deskclerk.tui.modals.order_actions import start_printing
 
         ctx = self.desk.ctx

@@ -200,9 +200,13 @@ class StatsScreen(Screen[None]):
             self.app.call_from_thread(self._show, data)
 
     def _failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#stats-charts", Static).update(Text(message, style="bold red"))
 
     def _show(self, data: StatsData) -> None:
+        if not self.is_attached:  # closed before the figures came
+            return
         self.data = data
         title = Text(f"Stats · {self.period} ({data.label}) · by {self.by}", style="bold")
         self.query_one("#stats-title", Static).update(title)
