@@ -196,3 +196,54 @@ async def test_print_slip_writes_private_files_and_says_where(
         assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
         said = [n.message for n in app._notifications]
         assert any(str(txt) in m for m in said)
+
+
+async def test_reassign_needs_a_reason(desk_ctx: Any) -> None:
+    from deskclerk.services.directory import add_team
+    from deskclerk.services.orders import dispatch
+
+    add_team(desk_ctx, "Building 3 crew", categories="plumbing", clerk=CLERK)
+    dispatch(desk_ctx, the_order(desk_ctx).id, clerk=CLERK, team="Plumbing")
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dispatch(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        form: Any = app.screen
+        assert form.field("team").value == "Plumbing"  # the current team stays filled in
+        form.field("team").value = "Building 3 crew"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen == form
+        assert "reason" in str(form.query_one("#form-error").render()).lower()
+        assert form.field("team").value == "Building 3 crew"
+        form.field("reason").value = "Plumbing all out on a burst main"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert the_order(desk_ctx).team_name == "Building 3 crew"
+        assert order_row(app)[5] == "Building 3 crew"
+
+
+async def test_not_reached_stays_waiting_and_a_supervisor_closes(desk_ctx: Any) -> None:
+    from deskclerk.services.orders import arrive, dispatch, finish
+
+    ref = the_order(desk_ctx).id
+    dispatch(desk_ctx, ref, clerk=CLERK, team="Plumbing")
+    arrive(desk_ctx, ref, clerk=CLERK)
+    finish(desk_ctx, ref, clerk=CLERK)
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dispatch(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("n", "tab", "tab", *"no answer", "enter")
+        await settle(pilot)
+        order = the_order(desk_ctx)
+        assert (order.state, order.callback_attempts) == ("done", 1)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press(*"resident moved out; confirmed by the landlord", "enter")
+        await settle(pilot)
+        order = the_order(desk_ctx)
+        assert order.state == "closed"
+        assert order_row(app)[3] == "closed"
