@@ -129,7 +129,10 @@ class DeskApp(App[None]):
         self.pane_box.set_class(wide, "-wide")
         for pane in self.panes():
             front = pane.id == self.active
-            pane.set_class(front, "-active")
+            # an inline layer, not a class: a class change restyles the pane's table,
+            # which throws away its rendered rows
+            pane.styles.layer = "front" if front or wide else "back"
+            pane.set_class(front and wide, "-active")  # the accent border, 2×2 only
             pane.table.can_focus = front or wide  # Tab never lands in a covered pane
 
     # --- opening ---------------------------------------------------------------

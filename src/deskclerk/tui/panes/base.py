@@ -233,7 +233,7 @@ class RegisterPane(Vertical):
         empty = self.query_one(".pane-empty", Static)
         empty.display = not has_rows
         self.table.display = has_rows
-        if has_rows and self.has_class("-active") and self.screen.focused is None:
+        if has_rows and self.id == getattr(self.app, "active", "") and not self.screen.focused:
             self.table.focus()  # the desk focused it while it was still hidden
         if not has_rows:
             empty.update(self.EMPTY)
