@@ -48,9 +48,9 @@ class DispatchPane(RegisterPane):
         Binding("f", "finish", "Done", id="dispatch.finish"),
         Binding("t", "by_time_left", "By time left", id="dispatch.by_time_left"),
         Binding("c", "callback", "Callback", id="dispatch.callback"),
-        Binding("p", "pause", "Pause/resume", id="dispatch.pause"),
+        Binding("p", "pause", "Pause", id="dispatch.pause"),
         Binding("x", "cancel_order", "Cancel order", id="dispatch.cancel"),
-        Binding("k", "close_order", "Close (supervisor)", id="dispatch.close"),
+        Binding("k", "close_order", "Close order", id="dispatch.close"),
         Binding("s", "slip", "Print slip", id="dispatch.slip"),
     ]
 
