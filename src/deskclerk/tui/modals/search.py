@@ -18,6 +18,8 @@ from deskclerk.tui.panes.base import short_time, user_text
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
 
+RESULTS = 30  # two screens of results; more typing narrows them
+
 KIND_LABEL = {
     "call": "call",
     "visit": "visitor",
@@ -78,7 +80,7 @@ class SearchScreen(ModalScreen[Any]):
         from deskclerk.services.search import search
 
         try:
-            hits = search(ctx, text, limit=50)
+            hits = search(ctx, text, limit=RESULTS)
         except DeskError as exc:
             self.post_message(SearchResults(text, [], exc.message))
             return
@@ -88,9 +90,13 @@ class SearchScreen(ModalScreen[Any]):
     def on_search_results(self, message: SearchResults) -> None:
         ctx = getattr(self.app, "ctx", None)
         table = self.query_one(DataTable)
-        table.clear()
+        same = [(h.kind, h.id) for h in message.hits] == [(h.kind, h.id) for h in self.hits]
         self.hits = message.hits
         self.shown_for = message.text
+        if same and table.row_count == len(message.hits):
+            self._say(message)  # the same records: leave the table as it is
+            return
+        table.clear()
         for i, hit in enumerate(message.hits):
             found = user_text(hit.title)
             if hit.detail:
@@ -103,6 +109,9 @@ class SearchScreen(ModalScreen[Any]):
                 found,
                 key=str(i),
             )
+        self._say(message)
+
+    def _say(self, message: SearchResults) -> None:
         state = self.query_one("#search-state", Static)
         if message.error:
             state.update(user_text(message.error))
