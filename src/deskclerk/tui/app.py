@@ -339,10 +339,20 @@ class DeskApp(App[None]):
     def _after_save(
         self, ctx: Context, mark: int | None, target: str | None, record_id: int | None
     ) -> None:
+        plain = RegisterPane.reload
+        pane = self.pane(target) if target else None
+        if pane is not None and (pane.start_at is not None or type(pane).reload is not plain):
+            pane = None  # a pane that loads more than its list (Handover) reloads itself
+        if pane is not None:
+            # the saved record's pane straight from this worker: no second thread hop
+            page = pane.fetch(ctx, None)
+            pane.post_message(RowsFetched(page.items, page.next, False, record_id))
         newest, kinds = data.changes(ctx, mark)
         self.mark = max(newest, self.mark or 0)
+        # the pane just redrawn is not reloaded again
+        kinds = kinds - pane.KINDS if pane is not None else kinds | _kinds_of(target)
         select = {target: record_id} if target and record_id is not None else {}
-        self.post_message(DeskChanged(kinds | _kinds_of(target), select))
+        self.post_message(DeskChanged(kinds, select))  # the other panes, and the figures
 
     def on_action_failed(self, message: ActionFailed) -> None:
         self.bell()
