@@ -313,3 +313,18 @@ async def test_next_page_is_fetched_near_the_end(desk_ctx: Any) -> None:
         await settle(pilot)
         assert table.row_count == 132
         assert str(table.get_row_at(131)[3]) == "C0"
+
+
+async def test_a_database_that_cannot_open_is_said_in_words(tmp_path: Any) -> None:
+    bad = tmp_path / "not-a-db.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    app = DeskApp(str(bad))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.status.state == "not open":
+                break
+        assert app.status.state == "not open"
+        await pilot.press("f2")
+        assert not hasattr(app.screen, "field")  # no form on a desk with no database
+        assert any("not open" in n.message for n in app._notifications)

@@ -89,6 +89,7 @@ class DeskApp(App[None]):
         self.tick_seconds = tick_seconds
         self._minute = -1
         self._rest_loaded = False
+        self._not_open = "The database is still opening."
         self._front_shown = threading.Event()
 
     # --- layout ----------------------------------------------------------------
@@ -188,6 +189,7 @@ class DeskApp(App[None]):
             self._refresh_counts()
 
     def on_desk_failed(self, message: DeskFailed) -> None:
+        self._not_open = f"The database is not open: {message.message}"
         self.status.state = "not open"
         self.status.show()
         self.notify(message.message, title="The desk cannot open", severity="error", timeout=60)
@@ -295,7 +297,7 @@ class DeskApp(App[None]):
     ) -> None:
         """Run a write in a worker; success and refusal both come back as messages."""
         if self.ctx is None:
-            self.notify("The database is still opening.", severity="warning")
+            self.notify(self._not_open, severity="warning")
             return
         if not self.clerk:
             self._ask_clerk(required=True)
@@ -369,7 +371,7 @@ class DeskApp(App[None]):
     def open_form(self, form: Screen[Any]) -> None:
         """Open a form once the database is open and someone is on duty."""
         if self.ctx is None:
-            self.notify("The database is still opening.", severity="warning")
+            self.notify(self._not_open, severity="warning")
         elif not self.clerk:
             self._ask_clerk(required=True)
         else:
@@ -427,7 +429,7 @@ class DeskApp(App[None]):
         from deskclerk.tui.screens.stats import StatsScreen
 
         if self.ctx is None:
-            self.notify("The database is still opening.", severity="warning")
+            self.notify(self._not_open, severity="warning")
         elif not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
