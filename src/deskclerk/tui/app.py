@@ -8,22 +8,23 @@ workers; their messages are the only way widgets change.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container
 from textual.worker import Worker, WorkerState
 
 from deskclerk.errors import DeskError
 from deskclerk.tui import data
+from deskclerk.tui.actions import PANE_OF_KIND, DeskActions
 from deskclerk.tui.commands import DeskCommands
 from deskclerk.tui.keybar import KeyBar
-from deskclerk.tui.keys import APP_BINDINGS, FORM_BINDINGS, PANES, described
+from deskclerk.tui.keys import APP_BINDINGS, PANES
 from deskclerk.tui.messages import (
     ActionFailed,
     ClerkOnDuty,
@@ -44,18 +45,14 @@ from deskclerk.tui.quickbar import QuickBar
 from deskclerk.tui.status import StatusBar
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from deskclerk.clock import Clock
     from deskclerk.config import Settings
     from deskclerk.services.context import Context
 
 WIDE = (160, 45)  # from this size on, all four panes at once
-PANE_OF_KIND = {"call": "calls", "visit": "visitors", "order": "dispatch", "note": "handover"}
-PANE_OF_KIND["handover"] = "handover"  # a signed or acknowledged sheet
 
 
-class DeskApp(App[None]):
+class DeskApp(DeskActions):
     """The front desk.  Tests inject `context`, `clock` and `settings`."""
 
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
@@ -366,127 +363,10 @@ class DeskApp(App[None]):
             text = error.message if isinstance(error, DeskError) else f"Something failed: {error}"
             self.notify(text, severity="error", timeout=8)
 
-    # --- actions (keys, palette) -------------------------------------------------------
-
-    def open_form(self, form: Screen[Any]) -> None:
-        """Open a form once the database is open and someone is on duty."""
-        if self.ctx is None:
-            self.notify(self._not_open, severity="warning")
-        elif not self.clerk:
-            self._ask_clerk(required=True)
-        else:
-            self.push_screen(form)
-
-    def open_record(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
-        from deskclerk.tui.modals.simple import RecordScreen
-
-        self.push_screen(RecordScreen(title, list(lines)))
-
-    def action_log_call(self) -> None:
-        """F2: log a call."""
-        from deskclerk.tui.modals.call_form import CallForm
-
-        self.open_form(CallForm())
-
-    def action_visitor_in(self) -> None:
-        """F3: sign a visitor in."""
-        from deskclerk.tui.modals.forms import VisitorForm
-
-        self.open_form(VisitorForm())
-
-    def action_new_order(self) -> None:
-        """F4: a new work order."""
-        from deskclerk.tui.modals.forms import OrderForm
-
-        self.open_form(OrderForm())
-
-    def action_add_note(self) -> None:
-        """F5: a handover note."""
-        from deskclerk.tui.modals.forms import NoteForm
-
-        self.open_form(NoteForm())
-
-    def action_search(self) -> None:
-        """F6: search everything."""
-        from deskclerk.tui.modals.search import SearchScreen
-
-        self.push_screen(SearchScreen(), self._jump)
-
-    def _jump(self, hit: Any) -> None:
-        if hit is None:
-            return
-        name = PANE_OF_KIND.get(hit.kind)
-        if name is not None:
-            self.action_show_pane(name)
-            self.pane(name).jump_to(hit.id, hit.at)
-        elif hit.kind == "resident":
-            from deskclerk.tui.modals.call_form import CallForm
-
-            self.open_form(CallForm(unit=hit.unit))
-
-    def action_stats(self) -> None:
-        """F11: the service figures and charts for a period."""
-        from deskclerk.tui.screens.stats import StatsScreen
-
-        if self.ctx is None:
-            self.notify(self._not_open, severity="warning")
-        elif not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen())
-
-    def action_show_pane(self, name: str, focus: bool = True) -> None:
-        """F7–F10: bring a pane to the front (the only one shown on a small screen)."""
-        if name not in PANES:
-            return
-        self.active = name
-        self._arrange()
-        if focus:
-            self.action_focus_pane()
-
-    def action_focus_pane(self) -> None:
-        self.pane(self.active).focus_table()
-
-    def action_quick_line(self) -> None:
-        """: or Ctrl+L: type a record in one line."""
-        self.quick.input.focus()
-
-    def action_switch_clerk(self) -> None:
-        """Ctrl+O: another clerk takes over the desk."""
-        self._ask_clerk(required=False)
-
-    def action_help(self) -> None:
-        """F1: every key."""
-        from deskclerk.tui.modals.simple import HelpScreen
-
-        shared = {b.id for b in RegisterPane.BINDINGS if isinstance(b, Binding)}
-        groups: list[tuple[str, Iterable[Binding]]] = [("desk", APP_BINDINGS)]
-        groups += [
-            (pane.TITLE.split(" ")[0], [b for b in _pane_bindings(pane) if b.id not in shared])
-            for pane in self.panes()
-        ]
-        groups.append(("any pane", [b for b in RegisterPane.BINDINGS if isinstance(b, Binding)]))
-        groups.append(("forms", FORM_BINDINGS))
-        self.push_screen(HelpScreen(groups, self.keymap))
-
-    def command_bindings(self) -> list[tuple[Binding, Any]]:
-        """(binding, where it runs) for the palette: the desk's keys and the front pane's."""
-        out: list[tuple[Binding, Any]] = [(b, self) for b in described(APP_BINDINGS)]
-        pane = self.pane(self.active)
-        out += [(b, pane) for b in described(_pane_bindings(pane))]
-        return out
-
 
 def _kinds_of(pane_name: str | None) -> frozenset[str]:
     kinds = {kind for kind, name in PANE_OF_KIND.items() if name == pane_name}
     return frozenset(kinds)
-
-
-def _pane_bindings(pane: RegisterPane) -> list[Binding]:
-    seen: dict[str, Binding] = {}
-    for cls in type(pane).__mro__:
-        for b in cls.__dict__.get("BINDINGS", []):
-            if isinstance(b, Binding) and b.id and b.id not in seen:
-                seen[b.id] = b
-    return list(seen.values())
 
 
 def run_desk(db: str | None) -> None:

@@ -1,0 +1,165 @@
+"""What the desk's keys do: forms, search, panes, help, and the palette's list of them.
+
+`DeskApp` (app.py) adds the layout, the opening of the database and the live
+updates; the names this class uses from it are declared below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from deskclerk.tui.keys import APP_BINDINGS, FORM_BINDINGS, PANES, described
+from deskclerk.tui.panes.base import RegisterPane
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from deskclerk.services.context import Context
+    from deskclerk.tui.quickbar import QuickBar
+
+PANE_OF_KIND = {"call": "calls", "visit": "visitors", "order": "dispatch", "note": "handover"}
+PANE_OF_KIND["handover"] = "handover"  # a signed or acknowledged sheet
+
+
+class DeskActions(App[None]):
+    """The actions behind the desk's keys and its command palette."""
+
+    # set by DeskApp
+    ctx: Context | None
+    clerk: str
+    active: str
+    keymap: dict[str, str]
+    quick: QuickBar
+    _not_open: str
+
+    def pane(self, name: str) -> RegisterPane:
+        raise NotImplementedError
+
+    def panes(self) -> list[RegisterPane]:
+        raise NotImplementedError
+
+    def _arrange(self) -> None:
+        raise NotImplementedError
+
+    def _ask_clerk(self, required: bool = False) -> None:
+        raise NotImplementedError
+
+    def open_form(self, form: Screen[Any]) -> None:
+        """Open a form once the database is open and someone is on duty."""
+        if self.ctx is None:
+            self.notify(self._not_open, severity="warning")
+        elif not self.clerk:
+            self._ask_clerk(required=True)
+        else:
+            self.push_screen(form)
+
+    def open_record(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
+        from deskclerk.tui.modals.simple import RecordScreen
+
+        self.push_screen(RecordScreen(title, list(lines)))
+
+    def action_log_call(self) -> None:
+        """F2: log a call."""
+        from deskclerk.tui.modals.call_form import CallForm
+
+        self.open_form(CallForm())
+
+    def action_visitor_in(self) -> None:
+        """F3: sign a visitor in."""
+        from deskclerk.tui.modals.forms import VisitorForm
+
+        self.open_form(VisitorForm())
+
+    def action_new_order(self) -> None:
+        """F4: a new work order."""
+        from deskclerk.tui.modals.forms import OrderForm
+
+        self.open_form(OrderForm())
+
+    def action_add_note(self) -> None:
+        """F5: a handover note."""
+        from deskclerk.tui.modals.forms import NoteForm
+
+        self.open_form(NoteForm())
+
+    def action_search(self) -> None:
+        """F6: search everything."""
+        from deskclerk.tui.modals.search import SearchScreen
+
+        self.push_screen(SearchScreen(), self._jump)
+
+    def _jump(self, hit: Any) -> None:
+        if hit is None:
+            return
+        name = PANE_OF_KIND.get(hit.kind)
+        if name is not None:
+            self.action_show_pane(name)
+            self.pane(name).jump_to(hit.id, hit.at)
+        elif hit.kind == "resident":
+            from deskclerk.tui.modals.call_form import CallForm
+
+            self.open_form(CallForm(unit=hit.unit))
+
+    def action_stats(self) -> None:
+        """F11: the service figures and charts for a period."""
+        from deskclerk.tui.screens.stats import StatsScreen
+
+        if self.ctx is None:
+            self.notify(self._not_open, severity="warning")
+        elif not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
+
+    def action_show_pane(self, name: str, focus: bool = True) -> None:
+        """F7–F10: bring a pane to the front (the only one shown on a small screen)."""
+        if name not in PANES:
+            return
+        self.active = name
+        self._arrange()
+        if focus:
+            self.action_focus_pane()
+
+    def action_focus_pane(self) -> None:
+        self.pane(self.active).focus_table()
+
+    def action_quick_line(self) -> None:
+        """: or Ctrl+L: type a record in one line."""
+        self.quick.input.focus()
+
+    def action_switch_clerk(self) -> None:
+        """Ctrl+O: another clerk takes over the desk."""
+        self._ask_clerk(required=False)
+
+    def action_help(self) -> None:
+        """F1: every key."""
+        from deskclerk.tui.modals.simple import HelpScreen
+
+        shared = {b.id for b in RegisterPane.BINDINGS if isinstance(b, Binding)}
+        groups: list[tuple[str, Iterable[Binding]]] = [("desk", APP_BINDINGS)]
+        groups += [
+            (pane.TITLE.split(" ")[0], [b for b in pane_bindings(pane) if b.id not in shared])
+            for pane in self.panes()
+        ]
+        groups.append(("any pane", [b for b in RegisterPane.BINDINGS if isinstance(b, Binding)]))
+        groups.append(("forms", FORM_BINDINGS))
+        self.push_screen(HelpScreen(groups, self.keymap))
+
+    def command_bindings(self) -> list[tuple[Binding, Any]]:
+        """(binding, where it runs) for the palette: the desk's keys and the front pane's."""
+        out: list[tuple[Binding, Any]] = [(b, self) for b in described(APP_BINDINGS)]
+        pane = self.pane(self.active)
+        out += [(b, pane) for b in described(pane_bindings(pane))]
+        return out
+
+
+def pane_bindings(pane: RegisterPane) -> list[Binding]:
+    """A pane's own bindings and those it inherits, once each."""
+    seen: dict[str, Binding] = {}
+    for cls in type(pane).__mro__:
+        for b in cls.__dict__.get("BINDINGS", []):
+            if isinstance(b, Binding) and b.id and b.id not in seen:
+                seen[b.id] = b
+    return list(seen.values())
