@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -33,6 +34,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+    def result_processor(self, dialect: sa.Dialect, coltype: object) -> Any:
+        """On SQLite, read the stored text straight into an aware UTC datetime.
+
+        `fromisoformat(text + "+00:00")` is several times cheaper than parsing and
+        then `replace(tzinfo=UTC)`; a page of orders reads 13 timestamps a row.
+        """
+        slow = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite":
+            return slow
+        parse = datetime.fromisoformat
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if value.__class__ is str:
+                try:
+                    return parse(value + "+00:00")
+                except ValueError:
+                    pass  # not our stored shape (e.g. it carries an offset)
+            return slow(value) if slow is not None else value
+
+        return process
 
 
 class Category(StrEnum):
@@ -249,6 +273,8 @@ class WorkOrder(SQLModel, table=True):
             "paused_since",
             "verdict",
             "callback_due",
+            "to_site_us",
+            "to_done_us",
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -287,6 +313,10 @@ class WorkOrder(SQLModel, table=True):
     shift_id: int | None = Field(default=None, foreign_key="shift.id")
     voided_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
     void_reason: str = Field(default="")
+    # microseconds from logged_at to on_site_at / done_at, written with them: the
+    # figures' medians read these integers from ix_order_stats, not two times a row
+    to_site_us: int | None = Field(default=None, sa_type=sa.BigInteger)
+    to_done_us: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class OrderEvent(SQLModel, table=True):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from deskclerk.models import Call, Team, Unit, WorkOrder
+from deskclerk.services.deadlines import micros_since
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 5, 10, 0, tzinfo=TZ).astimezone(UTC)
@@ -59,6 +60,9 @@ def _order(number: str, team: int | None, logged: datetime, **values: Any) -> di
     for name in _ORDER_TIMES:
         row.setdefault(name, None)
     row.update(values)
+    # what the order service writes with on_site_at / done_at
+    row["to_site_us"] = micros_since(logged, row["on_site_at"])
+    row["to_done_us"] = micros_since(logged, row["done_at"])
     return row
 
 

@@ -708,3 +708,16 @@ def test_the_desk_sees_open_orders_in_the_caller_context(site: Context) -> None:
     o = new(site)
     ctx_ = directory.caller_context(site, unit="3-1203")
     assert [x.number for x in ctx_.open_orders] == [o.number]
+
+
+def test_a_listed_order_is_a_whole_order_with_aware_utc_times(site: Context) -> None:
+    made = new(site, logged_at=T0 - timedelta(minutes=30))
+    orders.dispatch(site, made.number, clerk="ann")
+    listed = orders.list_orders(site).items[0]
+    # every field is there: replace() rebuilds the order through its constructor
+    assert dataclasses.replace(listed) == listed == orders.get_order(site, made.number)
+    assert listed.logged_at == T0 - timedelta(minutes=30)
+    assert listed.logged_at.tzinfo is UTC and listed.dispatched_at is not None
+    assert listed.dispatched_at.tzinfo is UTC
+    assert listed.on_site_due == T0 - timedelta(minutes=10)  # urgent: 20 minutes
+    assert (listed.alert, listed.time_left) == ("overdue", timedelta(minutes=-10))

@@ -209,3 +209,37 @@ def test_complaint_replies_follow_the_desk(ctx: Any, clock: FrozenClock) -> None
     assert (c.total, c.closed, c.in_time, c.late) == (4, 2, 1, 2)
     by_caller = {i.caller: i.replied_in_time for i in c.items}
     assert by_caller == {"c0": True, "c1": False, "c2": None, "c3": False}
+
+
+def test_time_to_done_of_a_reopened_order_runs_to_its_last_finish(
+    ctx: Any, clock: FrozenClock
+) -> None:
+    """Through the orders service: reopening takes the done time back until the next finish."""
+    from deskclerk.services import directory, orders
+
+    directory.add_unit(ctx, "3-1203", clerk="t")
+    directory.add_team(ctx, "Plumbing", categories="plumbing", clerk="t")
+    start = clock.now()
+    made = orders.create_order(
+        ctx, unit="3-1203", description="tap", clerk="t", category="plumbing",
+        priority="high", team="Plumbing",
+    )  # fmt: skip
+    clock.advance(minutes=12, seconds=30)
+    orders.arrive(ctx, made.number, clerk="t")
+    clock.advance(minutes=47, seconds=30)
+    orders.finish(ctx, made.number, clerk="t")
+    f = stats.figures(ctx, since=start)
+    assert (f.orders.median_to_on_site, f.orders.median_to_done) == (
+        timedelta(minutes=12, seconds=30),
+        timedelta(hours=1),
+    )
+    orders.record_callback(ctx, made.number, clerk="t", reached=True, satisfied=False)
+    assert stats.figures(ctx, since=start).orders.median_to_done is None
+    clock.advance(hours=2)
+    orders.arrive(ctx, made.number, clerk="t")
+    orders.finish(ctx, made.number, clerk="t")
+    f = stats.figures(ctx, since=start)
+    assert (f.orders.median_to_on_site, f.orders.median_to_done) == (
+        timedelta(minutes=12, seconds=30),  # the first arrival stays
+        timedelta(hours=3),
+    )

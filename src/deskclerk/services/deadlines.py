@@ -101,12 +101,23 @@ def whole_seconds(span: timedelta) -> int:
     return int(span.total_seconds())
 
 
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def micros_since(start: datetime, end: datetime | None) -> int | None:
+    """Whole microseconds from `start` to `end` (None if `end` is): the stored
+    `to_site_us` / `to_done_us` of an order, exact to the stored times."""
+    return None if end is None else (end - start) // _MICROSECOND
+
+
 def effective(
     due: datetime | None, paused_seconds: int, paused_since: datetime | None, now: datetime
 ) -> datetime | None:
     """A stored on-site or done due moved on by the pauses (finished and running)."""
     if due is None:
         return None
+    if paused_since is None and not paused_seconds:
+        return due  # never paused: most orders, read 13 at a time on every page
     return due + timedelta(seconds=paused_seconds) + pause_span(paused_since, now)
 
 

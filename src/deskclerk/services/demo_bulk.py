@@ -39,6 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "cancel_reason", "on_site_due", "done_due", "callback_due", "paused_since",
         "pause_reason", "paused_seconds", "callback_at", "callback_attempts", "verdict",
         "callback_comment", "reopened_count", "charge", "shift_id", "voided_at", "void_reason",
+        "to_site_us", "to_done_us",
     ),
     "order_event": ("id", "order_id", "kind", "at", "recorded_at", "clerk", "detail"),
     "call": (

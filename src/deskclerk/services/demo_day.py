@@ -247,6 +247,7 @@ def make_order(
             w.ts(o["done_due"]), w.ts(o["callback_due"]), w.ts(o["paused_since"]),  # type: ignore[arg-type]
             o["pause_reason"], o["paused"], w.ts(o["callback_at"]), o["attempts"], o["verdict"],  # type: ignore[arg-type]
             o["comment"], o["reopened"], o["charge"], shift_id, None, "",
+            _micros(logged, o["on_site"]), _micros(logged, o["done"]),
         ),
     )  # fmt: skip
     w.audit(recorded, clerk, "create", "order", oid)
@@ -258,6 +259,11 @@ def make_order(
         if kind_ != "logged":
             w.audit(max(at, recorded), actor, "state", "order", oid, "state", state)
     return oid, team, o["closed"] or o["cancelled"]  # type: ignore[return-value]
+
+
+def _micros(logged: int, at: object) -> int | None:
+    """`to_site_us` / `to_done_us`: microseconds from logging to an event (whole seconds here)."""
+    return None if at is None else (int(at) - logged) * 1_000_000  # type: ignore[call-overload]
 
 
 def _apply(

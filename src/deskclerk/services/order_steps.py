@@ -107,6 +107,11 @@ def _set_state(
     **values: Any,
 ) -> None:
     now = ctx.now()
+    # the durations the figures take medians of, kept with the times they come from
+    if "on_site_at" in values:
+        values["to_site_us"] = deadlines.micros_since(row.logged_at, values["on_site_at"])
+    if "done_at" in values:
+        values["to_done_us"] = deadlines.micros_since(row.logged_at, values["done_at"])
     s.execute(sa.update(WO).where(WO.c.id == row.id).values(state=new_state, **values))
     add_event(s, row.id, kind, at=at, now=now, clerk=clerk, detail=detail)
     audit(

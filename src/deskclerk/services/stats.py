@@ -302,11 +302,12 @@ def figures(
     where = Q.order_base(since, until)
     with ctx.engine.connect() as conn:
         calls = Q.calls_by_category(conn, since, until)
-        stmt = sa.select(key.label("k"), *Q.order_columns(now)).where(*where)
+        columns = [*Q.order_columns(now), *Q.duration_columns()]
+        stmt = sa.select(key.label("k"), *columns).where(*where)
         if by is not None:
             stmt = stmt.group_by(key)
         rows = list(conn.execute(stmt))
-        medians = Q.medians(conn, None if by is None else key, where)
+        medians = Q.medians(rows, by is not None)
         overdue, overdue_total = _overdue_list(conn, now, since, until, overdue_limit)
         names = Q.team_names(conn) if by == "team" else {}
 

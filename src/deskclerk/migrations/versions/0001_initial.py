@@ -236,6 +236,8 @@ def upgrade() -> None:
         sa.Column("shift_id", sa.Integer(), nullable=True),
         sa.Column("voided_at", sa.DateTime(), nullable=True),
         sa.Column("void_reason", sa.String(), nullable=False),
+        sa.Column("to_site_us", sa.BigInteger(), nullable=True),
+        sa.Column("to_done_us", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["shift_id"],
             ["shift.id"],
@@ -272,6 +274,8 @@ def upgrade() -> None:
                 "paused_since",
                 "verdict",
                 "callback_due",
+                "to_site_us",
+                "to_done_us",
             ],
             unique=False,
         )
