@@ -25,6 +25,7 @@ Choices, for the people who open the files:
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -102,7 +103,7 @@ def header(reg: Register, times: LocalTimes) -> list[str]:
 # --- CSV ------------------------------------------------------------------
 
 
-def _compile_row(exprs: Sequence[str], env: dict[str, Any]) -> Callable[[Sequence[Any]], list[Any]]:
+def _compile_row(exprs: Sequence[str], env: dict[str, Any]) -> Callable[..., list[Any]]:
     """A function turning a row into a list, one expression per cell (`{v}` is the value).
 
     Generated once per export, like namedtuple does, because a per-cell call
@@ -111,7 +112,8 @@ def _compile_row(exprs: Sequence[str], env: dict[str, Any]) -> Callable[[Sequenc
     """
     names = [f"v{i}" for i in range(len(exprs))]
     cells = ", ".join(expr.format(v=name) for expr, name in zip(exprs, names, strict=True))
-    source = f"def convert(row):\n    ({', '.join(names)},) = row\n    return [{cells}]\n"
+    # `_` takes the count map() pulls alongside each row (see write_csv).
+    source = f"def convert(row, _=None):\n    ({', '.join(names)},) = row\n    return [{cells}]\n"
     scope = dict(env)
     exec(compile(source, "<deskclerk export row>", "exec"), scope)
     return scope["convert"]  # type: ignore[no-any-return]
@@ -130,7 +132,7 @@ _CSV_EXPR = {
 _CSV_TEXT = "((\"'\" + {v} if {v}[0] in triggers else {v}) if {v} else '')"
 
 
-def csv_row_function(reg: Register, times: LocalTimes) -> Callable[[Sequence[Any]], list[Any]]:
+def csv_row_function(reg: Register, times: LocalTimes) -> Callable[..., list[Any]]:
     """The converter of one row of `reg` to its CSV cells (see the module's notes)."""
     exprs = [_CSV_EXPR.get(c.kind, _CSV_TEXT) for c in reg.columns]
     return _compile_row(
@@ -147,27 +149,15 @@ def csv_row_function(reg: Register, times: LocalTimes) -> Callable[[Sequence[Any
 def write_csv(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
     """Write `rows` of `reg` as CSV (UTF-8 with BOM); return the number of rows."""
     convert = csv_row_function(reg, times)
-    counted = _Counter(rows)
+    # Rows counted by map() itself: it draws one number per row it converts.
+    counter = itertools.count()
     # The BOM by hand: the utf-8-sig codec is Python code called on every write.
     with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("\ufeff")
         writer = csv.writer(handle)
         writer.writerow(header(reg, times))
-        writer.writerows(map(convert, counted))
-    return counted.count
-
-
-class _Counter:
-    """Counts the rows that pass through it."""
-
-    def __init__(self, rows: Rows) -> None:
-        self.rows = rows
-        self.count = 0
-
-    def __iter__(self) -> Iterator[Sequence[Any]]:
-        for row in self.rows:
-            self.count += 1
-            yield row
+        writer.writerows(map(convert, rows, counter))
+    return next(counter)
 
 
 # --- JSON -----------------------------------------------------------------

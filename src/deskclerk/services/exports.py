@@ -12,7 +12,7 @@ which is several times faster than building an aware datetime per cell.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -355,15 +355,27 @@ def stream_rows(
     if name == "visitors":
         id_col = [c.key for c in REGISTERS[name].columns].index("id_number")
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
-        for part in result.partitions():
-            if id_col is None:
-                yield from part
-                continue
-            for row in part:
-                if row[id_col]:
-                    masked = list(row)
-                    masked[id_col] = mask_id(row[id_col])
-                    yield masked
-                else:
-                    yield row
+        if conn.dialect.name == "sqlite":
+            # Plain tuples off the DBAPI cursor: every column here comes back from
+            # SQLite as it will be used (ints, floats, text), and SQLAlchemy's
+            # row objects cost a fifth of a CSV export.
+            result = conn.execute(stmt)
+            cursor = result.cursor
+            parts: Iterator[Sequence[Any]] = iter(lambda: cursor.fetchmany(batch), [])
+        else:
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
+            parts = result.partitions()
+        try:
+            for part in parts:
+                if id_col is None:
+                    yield from part
+                    continue
+                for row in part:
+                    if row[id_col]:
+                        masked = list(row)
+                        masked[id_col] = mask_id(row[id_col])
+                        yield masked
+                    else:
+                        yield row
+        finally:
+            result.close()
