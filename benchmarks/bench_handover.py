@@ -39,6 +39,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=5, help="runs of each timing")
     parser.add_argument(
+        "--work", type=Path, default=OUT / "handover-1m.db", help="the copy worked on"
+    )
+    parser.add_argument(
         "--close-backlog", action="store_true", help="close calls passed on over 7 days ago"
     )
     return parser.parse_args()
@@ -91,7 +94,7 @@ def main() -> None:
     if not args.db.exists():
         print(f"building {args.db} ({args.records:,} records, {args.days} days) …", flush=True)
         build_demo(args.db, records=args.records, days=args.days)
-    work = OUT / "handover-1m.db"
+    work = args.work
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     backup_sqlite(make_engine(f"sqlite:///{args.db}"), work)
