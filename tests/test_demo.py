@@ -273,3 +273,32 @@ def test_a_night_shift_past_midnight_and_summer_time(tmp_path: Path) -> None:
     with session_scope(engine) as s:
         assert verify_chain(s) == []
     engine.dispose()
+
+
+def test_demo_orders_carry_their_times_to_site_and_to_done(
+    demo: tuple[Context, DemoSummary],
+) -> None:
+    """The figures' medians read these: they must be the orders' own times, to the second."""
+    ctx, _ = demo
+    rows = _rows(
+        ctx,
+        "SELECT logged_at, on_site_at, done_at, to_site_us, to_done_us FROM work_order",
+    )
+    assert any(r.to_done_us for r in rows)
+    for logged, on_site, done, to_site, to_done in rows:
+        for at, micros in ((on_site, to_site), (done, to_done)):
+            expected = None if at is None else (_utc(at) - _utc(logged)).total_seconds() * 1e6
+            assert micros == expected
+
+
+def test_the_demo_leaves_the_connection_settings_as_it_found_them(tmp_path: Path) -> None:
+    """The bulk load's big cache and in-memory sorts are the demo's alone."""
+    ctx = _context(tmp_path / "demo.db")
+    make_demo(ctx, days=2, seed=1, units=20)
+    for _ in range(3):  # whichever pooled connection comes back
+        with ctx.engine.connect() as conn:
+            got = [
+                conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("cache_size", "temp_store", "synchronous")
+            ]
+            assert got == [-2000, 0, 2]  # db.py's defaults: synchronous FULL

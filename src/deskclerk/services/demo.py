@@ -34,6 +34,11 @@ RECORDS_PER_UNIT = 3.0  # the unit and its residents
 REGISTER_TABLES = (
     "unit", "resident", "team", "staff", "shift", "call", "visit", "work_order", "handover_note",
 )  # fmt: skip
+# SQLite settings of the demo's own connection while it loads, and what they go
+# back to (db.py's durable defaults) before the connection returns to the pool.
+# (512 MB of cache holds a million records' pages; bigger demos spill to the WAL.)
+LOAD_PRAGMAS = ("cache_size = -524288", "temp_store = MEMORY")
+RESTORE_PRAGMAS = ("cache_size = -2000", "temp_store = DEFAULT")
 MAX_DAYS = 20_000
 MAX_UNITS = 500_000
 
@@ -150,10 +155,12 @@ def _run(
     from deskclerk.services.search import rebuild_index
 
     sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        # Only this connection, only for the load: a page cache that holds the new
+        # pages until the commit, and index sorts in memory instead of temp files.
+        _pragmas(conn, LOAD_PRAGMAS)
     try:
         with conn.begin():
-            if sqlite:  # a big page cache for the index updates of a bulk load
-                conn.exec_driver_sql("PRAGMA cache_size = -65536")
             # On an empty database, build the secondary indexes once at the end: faster
             # than keeping them up to date row by row.  Same transaction, so all or nothing.
             indexes = [] if force else _secondary_indexes()
@@ -167,9 +174,17 @@ def _run(
             index_done = time.perf_counter()
     finally:
         if sqlite:
-            conn.exec_driver_sql("PRAGMA cache_size = -2000")
             conn.rollback()
+            _pragmas(conn, RESTORE_PRAGMAS)
     return counts, indexed, written, index_done
+
+
+def _pragmas(conn: sa.Connection, pragmas: tuple[str, ...]) -> None:
+    # on the driver's connection, outside any transaction (temp_store refuses one)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    for pragma in pragmas:
+        raw.execute(f"PRAGMA {pragma}")
 
 
 def _write(
