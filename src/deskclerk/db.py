@@ -39,7 +39,14 @@ def _create_private_file(path: Path) -> None:
         raise StorageError(
             f"{path} is a folder, not a database file: name a file, e.g. {path / 'deskclerk.db'}."
         )
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.parent.is_dir():
+        from deskclerk.config import default_database_path
+
+        # Only our own data folder is made on first run: a mistyped --db folder
+        # must not quietly start an empty desk that seems to have lost its records.
+        if path.parent != default_database_path().parent:
+            raise StorageError(f"The folder {path.parent} does not exist: check the database path.")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
