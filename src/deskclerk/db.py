@@ -250,6 +250,10 @@ def backup_sqlite(engine: Engine, dest: Path) -> Path:
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"Cannot write the backup {dest}: {exc}.") from None
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StorageError(f"Cannot write the backup {dest}: {reason.lower()}.") from None
     return dest
