@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -250,10 +250,8 @@ def backup_sqlite(engine: Engine, dest: Path) -> Path:
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error) as exc:
-        try:
+        with suppress(OSError):
             tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise StorageError(f"Cannot write the backup {dest}: {reason.lower()}.") from None
     return dest
