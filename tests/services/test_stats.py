@@ -243,3 +243,27 @@ def test_time_to_done_of_a_reopened_order_runs_to_its_last_finish(
         timedelta(minutes=12, seconds=30),  # the first arrival stays
         timedelta(hours=3),
     )
+
+
+def test_orders_with_no_team_get_their_own_medians_not_the_totals(
+    ctx: Any, clock: FrozenClock
+) -> None:
+    """A group whose key is None ("no team") must not be given the whole period's medians."""
+    from deskclerk.services import directory, orders
+
+    directory.add_unit(ctx, "3-1203", clerk="t")
+    directory.add_team(ctx, "Plumbing", categories="plumbing", clerk="t")
+    start = clock.now()
+    teamed = orders.create_order(
+        ctx, unit="3-1203", description="tap", clerk="t", category="plumbing", team="Plumbing"
+    )
+    orders.create_order(ctx, unit="3-1203", description="door", clerk="t")  # no team, never on site
+    clock.advance(minutes=40)
+    orders.arrive(ctx, teamed.number, clerk="t")
+
+    f = stats.figures(ctx, since=start - timedelta(hours=1), by="team")
+    by_name = {g.group: g for g in f.groups}
+    assert by_name["Plumbing"].median_to_on_site == timedelta(minutes=40)
+    no_team = next(g for name, g in by_name.items() if name != "Plumbing")
+    assert no_team.median_to_on_site is None
+    assert f.orders.median_to_on_site == timedelta(minutes=40)

@@ -322,9 +322,9 @@ def figures(
             label = names.get(row.k, NO_TEAM) if by == "team" else (row.k or "(none)")
             groups.append(build(label, row, row.k))
         groups.sort(key=lambda g: (-g.logged, g.group))
-        total = _sum(groups, medians[None])
+        total = _sum(groups, medians[Q.TOTAL])
     else:
-        total = build("all", rows[0] if rows and rows[0].logged else None, None)
+        total = build("all", rows[0] if rows and rows[0].logged else None, Q.TOTAL)
     return Figures(
         since=since,
         until=until,

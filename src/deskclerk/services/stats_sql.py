@@ -214,9 +214,14 @@ def duration_columns() -> list[Any]:
     return [joined(c.to_site_us).label("to_site"), joined(c.to_done_us).label("to_done")]
 
 
+# The key of the whole period's medians: not None, which is a group's key too
+# (orders with no team, no clerk).
+TOTAL = ("all",)
+
+
 def medians(rows: list[Any], grouped: bool) -> dict[Any, tuple[timedelta | None, timedelta | None]]:
     """Median time from logging to on site and to done, per group key (`row.k`) and
-    for None (all), from result rows carrying `duration_columns`."""
+    for TOTAL (all), from result rows carrying `duration_columns`."""
 
     def values(text: str | None) -> list[int]:
         return json.loads(f"[{text}]") if text else []  # C-parsed: half of int() a value
@@ -230,11 +235,11 @@ def medians(rows: list[Any], grouped: bool) -> dict[Any, tuple[timedelta | None,
     for row in rows:
         site, done = values(row.to_site), values(row.to_done)
         if not grouped:
-            return {None: (median(site), median(done))}
+            return {TOTAL: (median(site), median(done))}
         out[row.k] = (median(site), median(done))
         every_site += site
         every_done += done
-    out[None] = (median(every_site), median(every_done))
+    out[TOTAL] = (median(every_site), median(every_done))
     return out
 
 
