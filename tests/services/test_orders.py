@@ -512,6 +512,9 @@ def test_not_satisfied_reopens_and_restarts_the_done_clock(site: Context) -> Non
     assert kinds(site, o.number) == [
         "logged", "dispatched", "on_site", "done", "callback", "reopened",
     ]  # fmt: skip
+    # finishing before the team is back says so (not "no arrival on record")
+    with pytest.raises(Conflict, match="reopened and the team is not back on site"):
+        orders.finish(site, o.number, clerk="ann")
     # back to the team: on site again, done, called back satisfied
     orders.arrive(site, o.number, clerk="ann")
     orders.finish(site, o.number, clerk="ann")

@@ -341,6 +341,11 @@ def finish(
         n = row.number
         if row.state == OrderState.logged:
             raise Conflict(f"{n} has not been dispatched yet; dispatch it to a team first.")
+        if row.state == OrderState.dispatched and row.reopened_count:
+            raise Conflict(
+                f"{n} was reopened and the team is not back on site yet; record when they "
+                f"got there again first (order arrive {n} --at HH:MM)."
+            )
         if row.state == OrderState.dispatched:
             raise Conflict(
                 f"{n} has no arrival on record; record when the team got there first "
