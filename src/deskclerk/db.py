@@ -128,12 +128,18 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         session.commit()
     except sa.exc.OperationalError as exc:
         session.rollback()
-        raise _storage_error(exc) from exc
+        raise (_storage_error(exc) if write else _read_error(exc)) from exc
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _read_error(exc: sa.exc.OperationalError) -> StorageError:
+    """A read that failed (e.g. a column missing): nothing was being saved."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return StorageError(f"the database could not be read: {text}")
 
 
 def _storage_error(exc: sa.exc.OperationalError) -> StorageError:

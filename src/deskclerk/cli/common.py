@@ -42,8 +42,27 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except OSError as exc:
             where = f" {exc.filename}" if exc.filename else ""
             raise fail(f"cannot use{where}: {exc.strerror or exc}") from None
+        except Exception as exc:
+            reason = database_error_text(exc)
+            if reason is None:
+                raise
+            raise fail(f"the database could not be read: {reason}") from None
 
     return wrapper
+
+
+def database_error_text(exc: BaseException) -> str | None:
+    """What the database said, if `exc` is a SQLAlchemy error; None for anything else.
+
+    SQLAlchemy is looked up in sys.modules rather than imported: if it was never
+    loaded, the error cannot be one of its own (and `--help` stays fast).
+    """
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
+        return None
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc).split("\n", 1)[0]
+    return text or type(exc).__name__
 
 
 def db_option(ctx: typer.Context) -> str | None:
