@@ -302,3 +302,19 @@ def test_the_demo_leaves_the_connection_settings_as_it_found_them(tmp_path: Path
                 for p in ("cache_size", "temp_store", "synchronous")
             ]
             assert got == [-2000, 0, 2]  # db.py's defaults: synchronous FULL
+
+
+def test_the_demo_names_its_site_and_hands_over_its_last_shift(tmp_path: Any) -> None:
+    """The supervisor's morning view has a signed sheet to show on a fresh demo."""
+    from deskclerk.db import open_database
+    from deskclerk.services import directory, handover
+    from deskclerk.services.context import Context
+    from deskclerk.services.demo import make_demo
+
+    engine = open_database(f"sqlite:///{tmp_path / 'demo.db'}")
+    ctx = Context(engine=engine)
+    make_demo(ctx, days=2, seed=7)
+    assert directory.get_setting(ctx, "site_name")
+    sheet = handover.last_sheet(ctx)
+    assert sheet is not None and sheet.state == "pending"
+    engine.dispose()

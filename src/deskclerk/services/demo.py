@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from deskclerk.errors import Conflict, InvalidInput, StorageError
+from deskclerk.errors import Conflict, DeskError, InvalidInput, StorageError
 from deskclerk.services.context import Context
 from deskclerk.services.demo_bulk import BulkWriter
 from deskclerk.services.demo_day import Rates, fill_day, write_shifts
@@ -135,6 +135,7 @@ def make_demo(
     except sa.exc.OperationalError as exc:
         raise StorageError(f"The demo was not written (nothing was kept): {exc.orig}.") from None
     done = time.perf_counter()
+    _finish_site(ctx)
     return DemoSummary(
         seed, days, unit_count, counts, indexed,
         seconds=written - started, index_seconds=index_done - written,
@@ -256,3 +257,35 @@ def _offset(first: datetime, day: int = 0) -> int:
     """The site's UTC offset (seconds) on the given demo day (zones with summer time move)."""
     delta = (first + timedelta(days=day)).utcoffset()
     return int(delta.total_seconds()) if delta is not None else 0
+
+
+DEMO_SITE_NAME = "翠湖花园 Green Lake Gardens"
+
+
+def _finish_site(ctx: Context) -> None:
+    """Name the site (if unnamed) and hand over the last demo shift, signed.
+
+    So the desk opens with a site name on its printouts and the supervisor's
+    morning view (`handover report --last`) has a sheet to show.  The sheet is
+    built by the handover service from the demo's open records, like any other.
+    """
+    from deskclerk.models import Shift
+    from deskclerk.services import directory, handover
+
+    if not directory.get_setting(ctx, "site_name"):
+        directory.set_setting(ctx, "site_name", DEMO_SITE_NAME, clerk="demo")
+    with ctx.engine.connect() as conn:
+        shift = Shift.__table__.c  # type: ignore[attr-defined]
+        last = conn.execute(
+            sa.select(shift.id, shift.clerk)
+            .where(shift.ended_at.is_not(None))
+            .order_by(shift.started_at.desc())
+            .limit(1)
+        ).first()
+    if last is None:
+        return
+    try:
+        sheet = handover.start_handover(ctx, clerk=last.clerk, shift_id=last.id)
+        handover.sign(ctx, sheet.id, clerk=last.clerk)
+    except DeskError:
+        pass  # e.g. the site signs with PINs: the demo leaves the sheet unsigned
