@@ -155,7 +155,9 @@ class RecordForm(ModalScreen[Any]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard what you typed?"), answer)
+        self.app.push_screen(
+            ConfirmScreen("Discard what you typed?", yes="Discard", no="Keep editing"), answer
+        )
 
     def action_save(self) -> None:
         """Save in a worker; the form stays open until the service has committed."""

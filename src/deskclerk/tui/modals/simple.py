@@ -6,31 +6,53 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, Static
 
 from deskclerk.tui.keys import described, effective_key, key_label
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y or Enter says yes, n or Esc says no."""
+    """A yes/no question whose safe answer is the default.
+
+    Enter or Esc (or n) gives the safe answer `False`; only `y` or the yes
+    button gives `True`.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="confirm-screen")
         self.question = question
+        self.yes_label = yes
+        self.no_label = no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm-box"):
             yield Static(Text(self.question), classes="confirm-question")
-            yield Static("y / Enter: yes    n / Esc: no", classes="form-help")
+            with Horizontal(classes="confirm-buttons"):
+                yield Button(f"{self.no_label} (Enter/Esc)", id="confirm-no", variant="primary")
+                yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="warning")
+            yield Static(
+                f"Enter / Esc / n: {self.no_label.lower()}    y: {self.yes_label.lower()}",
+                classes="form-help",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
