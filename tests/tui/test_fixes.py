@@ -39,3 +39,34 @@ async def test_discard_confirm_is_readable_and_enter_keeps_editing(desk_ctx: Any
         await pilot.press("escape", "y")
         assert not hasattr(app.screen, "field")
 
+
+async def test_call_found_by_last_digits_saves_the_whole_phone(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"1234")
+        await pilot.pause(0.3)  # the lookup waits for the typing to stop
+        await settle(pilot)
+        form: Any = app.screen
+        assert form.field("caller").value == "王芳"
+        assert form.field("phone").value == "13800001234"  # shown before saving
+        form.field("matter").value = "water stop times"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = list_calls(desk_ctx, limit=5).items[0]
+        assert (saved.matter, saved.phone) == ("water stop times", "13800001234")
+
+
+async def test_call_with_a_full_number_keeps_what_was_typed(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"13800001234")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        form: Any = app.screen
+        assert form.field("phone").value == "13800001234"
+        assert form.field("caller").value == "王芳"
+

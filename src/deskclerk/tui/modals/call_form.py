@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from deskclerk.services.context import Context
 
 LOOKUP_DELAY = 0.15  # seconds of quiet typing before the directory is asked
+PARTIAL_DIGITS = 7  # fewer digits typed than this: a lookup, not a phone number
 
 
 class CallerFound(Message):
@@ -133,8 +134,13 @@ class CallForm(RecordForm):
         people = found.residents
         if len(digits) >= 4:
             people = [r for r in people if "".join(filter(str.isdigit, r.phone)).endswith(digits)]
-        if len(people) == 1 and not self.field("caller").value.strip():
-            self.field("caller").value = people[0].name
+        if len(people) == 1:
+            if not self.field("caller").value.strip():
+                self.field("caller").value = people[0].name
+            full = "".join(filter(str.isdigit, people[0].phone))
+            if 4 <= len(digits) < PARTIAL_DIGITS and len(full) > len(digits):
+                # The clerk typed the last digits: the call carries the whole number, shown.
+                self.field("phone").value = people[0].phone
 
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
         from deskclerk.services.calls import log_call
