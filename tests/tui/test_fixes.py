@@ -70,3 +70,59 @@ async def test_call_with_a_full_number_keeps_what_was_typed(desk_ctx: Any) -> No
         assert form.field("phone").value == "13800001234"
         assert form.field("caller").value == "王芳"
 
+
+def open_orders(ctx: Any) -> list[Any]:
+    from deskclerk.services.orders import list_orders
+
+    return list_orders(ctx, unit="3-1203", open_only=True).items
+
+
+async def test_new_order_for_an_open_repair_asks_first(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.simple import ChoiceScreen
+
+    before = open_orders(desk_ctx)
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        form: Any = app.screen
+        form.field("unit").value = "3-1203"
+        form.field("description").value = "bathroom drain still blocked"
+        form.field("category").value = "plumbing"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        choice = app.screen
+        assert isinstance(choice, ChoiceScreen)
+        assert before[0].number in choice.question
+        await pilot.press("escape")  # cancel: nothing written, the form is kept
+        await settle(pilot)
+        assert app.screen is form and len(open_orders(desk_ctx)) == len(before)
+        assert "Not saved" in str(form.query_one("#form-error").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("c")  # create anyway
+        await settle(pilot)
+        assert not hasattr(app.screen, "field")
+        assert len(open_orders(desk_ctx)) == len(before) + 1
+
+
+async def test_call_to_order_can_attach_to_the_open_order(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+
+    existing = open_orders(desk_ctx)[0]
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "w")  # 王芳's leaking tap
+        await settle(pilot)
+        form: Any = app.screen
+        form.field("category").value = "plumbing"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")  # attach
+        await settle(pilot)
+        assert not hasattr(app.screen, "field")
+        call = list_calls(desk_ctx, limit=5).items[1]
+        assert call.order_number == existing.number
+        assert len(open_orders(desk_ctx)) == 1

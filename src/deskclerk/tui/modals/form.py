@@ -48,6 +48,21 @@ class FormSaved(Message):
         self.result = result
 
 
+class AskFirst(Exception):
+    """Raised by `save` when the clerk must choose before anything is written."""
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        super().__init__(question)
+        self.question = question
+        self.choices = choices  # (key, label, value); the last is the safe (Esc) one
+
+
+class FormAsks(Message):
+    def __init__(self, ask: AskFirst) -> None:
+        super().__init__()
+        self.ask = ask
+
+
 class FormRefused(Message):
     def __init__(self, message: str, field: str | None) -> None:
         super().__init__()
@@ -176,6 +191,8 @@ class RecordForm(ModalScreen[Any]):
     def _save(self, ctx: Context, clerk: str, values: dict[str, str]) -> None:
         try:
             result = self.save(ctx, clerk, values)
+        except AskFirst as ask:
+            self.post_message(FormAsks(ask))
         except DeskError as exc:
             self.post_message(FormRefused(exc.message, getattr(exc, "field", None)))
         except Exception as exc:  # the desk keeps running whatever the database says
@@ -189,6 +206,16 @@ class RecordForm(ModalScreen[Any]):
             rid = getattr(message.result, "id", None)
             self.app.post_message(RecordSaved(self.KIND, rid, self.saved_text(message.result)))
         self.dismiss(message.result)
+
+    def on_form_asks(self, message: FormAsks) -> None:
+        from deskclerk.tui.modals.simple import ChoiceScreen
+
+        self.saving = False
+        self.show_error("")
+        self.app.push_screen(ChoiceScreen(message.ask.question, message.ask.choices), self.chosen)
+
+    def chosen(self, value: str | None) -> None:
+        """The clerk's answer to an `AskFirst` raised by `save` (forms that ask override it)."""
 
     def on_form_refused(self, message: FormRefused) -> None:
         self.saving = False

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from deskclerk.errors import InvalidInput
-from deskclerk.tui.modals.form import Field, RecordForm
+from deskclerk.tui.modals.form import AskFirst, Field, RecordForm
 from deskclerk.tui.quickline import CATEGORIES, PRIORITIES, category_of
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ class OrderForm(RecordForm):
     def __init__(self, from_call: Any | None = None) -> None:
         super().__init__()
         self.from_call = from_call
+        self.answer = ""  # the clerk's choice about an open order of the same kind
+        self.same: Any = None
 
     def fields(self) -> list[Field]:
         call = self.from_call
@@ -133,6 +135,14 @@ class OrderForm(RecordForm):
         priority = values["priority"].strip().lower() or "normal"
         kind = values["category"].strip() or None
         team = values["team"].strip() or None
+        unit = self.from_call.unit_code if self.from_call is not None else values["unit"]
+        if self.answer == "attach" and self.same is not None and self.from_call is not None:
+            return orders.attach_call(ctx, self.same.number, self.from_call.id, clerk=clerk)
+        if self.answer != "create" and unit:
+            same = orders.find_duplicate(ctx, unit, kind or "general")
+            if same is not None:
+                self.same = same
+                raise AskFirst(*duplicate_question(same, with_call=self.from_call is not None))
         if self.from_call is not None:
             return orders.order_from_call(
                 ctx,
@@ -154,8 +164,28 @@ class OrderForm(RecordForm):
             technician=values["technician"],
         )
 
+    def chosen(self, value: str | None) -> None:
+        if value in ("attach", "create"):
+            self.answer = value
+            self.action_save()
+        else:
+            self.show_error("Not saved: an open order of this kind is already there.")
+
     def saved_text(self, result: Any) -> str:
+        if self.answer == "attach" and self.from_call is not None:
+            return f"Call {self.from_call.id} attached to {result.number}; no new order."
         return f"Work order {result.number} logged."
+
+
+def duplicate_question(same: Any, *, with_call: bool) -> tuple[str, list[tuple[str, str, str]]]:
+    """The question asked before a second open order of the same unit and kind."""
+    question = (
+        f"{same.number} is already open for unit {same.unit_code} ({same.category}, "
+        f"{same.state}): {same.description[:60]}"
+    )
+    choices = [("a", f"Attach the call to {same.number}", "attach")] if with_call else []
+    choices += [("c", "Create anyway", "create"), ("n", "Cancel", "cancel")]
+    return question, choices
 
 
 class DispatchForm(RecordForm):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -56,6 +56,46 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """A question with a few answers, each with its own key; Esc gives the last (safe) one."""
+
+    def __init__(self, question: str, choices: Sequence[tuple[str, str, str]]) -> None:
+        """`choices`: (key, label, value); the last one is the Esc answer."""
+        super().__init__(classes="confirm-screen")
+        self.question = question
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="confirm-box"):
+            yield Static(Text(self.question), classes="confirm-question")
+            with Horizontal(classes="confirm-buttons"):
+                for i, (key, label, _value) in enumerate(self.choices):
+                    yield Button(f"{label} ({key})", id=f"choice-{i}")
+            keys = "    ".join(f"{k}: {label.lower()}" for k, label, _ in self.choices)
+            yield Static(
+                f"{keys}    Esc: {self.choices[-1][1].lower()}", classes="form-help", markup=False
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(f"#choice-{len(self.choices) - 1}", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for key, _label, value in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
+        if event.key == "escape":
+            event.stop()
+            self.dismiss(self.choices[-1][2])
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = int((event.button.id or "choice-0").removeprefix("choice-"))
+        self.dismiss(self.choices[index][2])
 
 
 class RecordScreen(ModalScreen[None]):
