@@ -161,12 +161,15 @@ def test_items_are_carried_until_closed_and_the_count_grows(
     fresh = calls.log_call(desk, caller="赵六", matter="door bell broken", clerk=IN).id
     second = handover.sign(desk, handover.start_handover(desk, clerk=IN).id, clerk=IN)
 
-    carried = {(i.ref_kind, i.ref_id): i.carried for i in second.section("carried")}
+    carried = {(i.ref_kind, i.ref_id): i.carried for i in second.items if i.carried}
     assert ("call", ids["call_open"]) not in carried
     assert ("visit", ids["visit_in"]) not in carried
     assert carried[("note", ids["note_high"])] == 1
     assert carried[("order", ids["order_overdue"])] == 1
     assert carried[("call", ids["call_callback"])] == 1
+    # still open in a live list: in its own section, with its count
+    assert ("order", ids["order_overdue"]) in refs(second, "orders")
+    assert ("call", ids["call_callback"]) in refs(second, "callbacks")
     assert refs(second, "calls") == [("call", fresh)]
     assert second.section("calls")[0].carried == 0
     handover.acknowledge(desk, second.id, clerk=OUT)
@@ -174,7 +177,7 @@ def test_items_are_carried_until_closed_and_the_count_grows(
     clock.advance(hours=8)
     shifts.start_shift(desk, OUT)
     third = handover.start_handover(desk, clerk=OUT)
-    carried = {(i.ref_kind, i.ref_id): i.carried for i in third.section("carried")}
+    carried = {(i.ref_kind, i.ref_id): i.carried for i in third.items if i.carried}
     assert carried[("note", ids["note_high"])] == 2
     assert carried[("call", fresh)] == 1
     # the longest-carried come first
@@ -193,6 +196,7 @@ def test_an_answered_call_stays_carried_until_closed(desk: Context, clock: Froze
     assert refs(first, "calls") == [("call", call)]
     calls.answer_call(desk, call, "at 18:00, we will confirm", clerk=OUT)
     clock.advance(hours=8)
+    shifts.start_shift(desk, IN)
     second = handover.start_handover(desk, clerk=IN)
     assert refs(second, "carried") == [("call", call)]
     assert "answered: at 18:00" in second.section("carried")[0].text
@@ -363,3 +367,50 @@ def test_a_site_s_own_shift_pattern(desk: Context) -> None:
     sheet = handover.start_handover(own, clerk=OUT)
     assert sheet.shift_name == "早班"
     assert sheet.shift_label == "shift 早班 (07:00–15:00)"
+
+
+def test_a_sheet_signed_right_after_another_keeps_its_sections(desk: Context) -> None:
+    ids = build_known_shift(desk)
+    first = handover.sign(desk, handover.start_handover(desk, clerk=OUT).id, clerk=OUT)
+    second = handover.sign(desk, handover.start_handover(desk, clerk=OUT).id, clerk=OUT)
+    assert second.id != first.id
+    # the same shift signed twice: nothing is "carried", every section is kept
+    assert second.section("carried") == [] and all(i.carried == 0 for i in second.items)
+    for section in ("calls", "callbacks", "orders", "visitors", "notes"):
+        assert refs(second, section) == refs(first, section), section
+    assert ("order", ids["order_overdue"]) in refs(second, "orders")
+
+
+def test_carried_items_keep_their_section_on_the_next_shift(
+    desk: Context, clock: FrozenClock
+) -> None:
+    ids = build_known_shift(desk)
+    first = handover.sign(desk, handover.start_handover(desk, clerk=OUT).id, clerk=OUT)
+    clock.advance(minutes=5)
+    shifts.start_shift(desk, IN)
+    second = handover.sign(desk, handover.start_handover(desk, clerk=IN).id, clerk=IN)
+    assert refs(second, "orders") == refs(first, "orders")
+    assert refs(second, "visitors") == [("visit", ids["visit_in"])]
+    assert [i.carried for i in second.section("orders")] == [1, 1, 1]
+
+
+def test_the_clerk_who_started_or_signed_cannot_acknowledge(desk: Context) -> None:
+    build_known_shift(desk)
+    draft = handover.start_handover(desk, clerk=OUT)
+    signed = handover.sign(desk, draft.id, clerk=IN)  # a colleague signs it for the shift
+    with pytest.raises(Conflict, match="started handover"):
+        handover.acknowledge(desk, signed.id, clerk=OUT)
+    with pytest.raises(Conflict, match="signed handover"):
+        handover.acknowledge(desk, signed.id, clerk=IN)
+    assert handover.acknowledge(desk, signed.id, clerk="赵六").state == "acknowledged"
+
+
+def test_only_one_unsigned_draft_at_a_time(desk: Context) -> None:
+    first = handover.start_handover(desk, clerk=OUT)  # no shift on duty
+    again = handover.start_handover(desk, clerk=IN)
+    assert again.id == first.id and again.outgoing == OUT
+    shifts.start_shift(desk, IN)
+    with pytest.raises(Conflict, match=f"Handover {first.id} .*sign it first"):
+        handover.start_handover(desk, clerk=IN)
+    handover.sign(desk, first.id, clerk=OUT)
+    assert handover.start_handover(desk, clerk=IN).id != first.id

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from deskclerk.cleaning import TEXT_MAX, clean_name, clean_text
 from deskclerk.db import session_scope
 from deskclerk.errors import Conflict, InvalidInput, NotFound
-from deskclerk.models import Handover, HandoverItem, Shift
+from deskclerk.models import Audit, Handover, HandoverItem, Shift
 from deskclerk.services import handover_fingerprint as fp
 from deskclerk.services import history
 from deskclerk.services.context import Context
@@ -73,20 +73,50 @@ __all__ = [
 ]
 
 
-def _previous_signed(session: Session, before_id: int | None) -> Handover | None:
-    query = select(Handover).where(col(Handover.signed_at).is_not(None))
-    if before_id is not None:
-        query = query.where(col(Handover.id) != before_id)
+def _previous_signed(session: Session, h: Handover) -> Handover | None:
+    """The sheet this one carries from: the last signed sheet of an earlier shift.
+
+    A sheet of the same shift (signed a moment ago) is not an earlier shift; without
+    shift ids to compare, it must have been signed before this one was started.
+    """
+    query = select(Handover).where(col(Handover.signed_at).is_not(None), Handover.id != h.id)
+    if h.shift_id is not None:
+        query = query.where(
+            sa.or_(
+                col(Handover.shift_id) != h.shift_id,
+                sa.and_(
+                    col(Handover.shift_id).is_(None),
+                    col(Handover.signed_at) <= h.started_at,
+                ),
+            )
+        )
+    else:
+        query = query.where(col(Handover.signed_at) <= h.started_at)
     return session.exec(
         query.order_by(col(Handover.signed_at).desc(), col(Handover.id).desc()).limit(1)
     ).first()
+
+
+def _started_by(session: Session, h: Handover) -> str:
+    """The clerk who started the sheet (its create entry in the history)."""
+    actor = session.exec(
+        select(Audit.actor)
+        .where(Audit.entity == "handover", Audit.entity_id == h.id, Audit.action == "create")
+        .order_by(col(Audit.id))
+        .limit(1)
+    ).first()
+    return actor or h.outgoing
+
+
+def _same_clerk(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def _fill(ctx: Context, s: Session, h: Handover) -> None:
     """(Re)build the draft's items from the live records; remarks stay."""
     assert h.id is not None
     now = ctx.now()
-    previous = _previous_signed(s, h.id)
+    previous = _previous_signed(s, h)
     if previous is not None and previous.signed_at is not None:
         notes_since = previous.signed_at
     else:
@@ -124,8 +154,9 @@ def _fill(ctx: Context, s: Session, h: Handover) -> None:
 def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> SheetPublic:
     """Build the sheet of the shift on duty from the live records, at the end of the shift.
 
-    A draft not yet signed for the same shift is rebuilt rather than duplicated;
-    its remarks stay.  Works outside the shift pattern and without a shift.
+    There is one unsigned draft at a time: starting again rebuilds it, whoever
+    asks (its remarks stay); a draft of another shift is refused, named.  Works
+    outside the shift pattern and without a shift.
     """
     clerk = clean_name(clerk, "clerk's name")
     now = ctx.now()
@@ -137,14 +168,17 @@ def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> 
         else:
             on_duty = open_shift_id(s)
             shift = s.get(Shift, on_duty) if on_duty is not None else None
-        draft_query = select(Handover).where(col(Handover.signed_at).is_(None))
-        if shift is not None:
-            draft_query = draft_query.where(Handover.shift_id == shift.id)
-        else:
-            draft_query = draft_query.where(
-                col(Handover.shift_id).is_(None), Handover.outgoing == clerk
+        h = s.exec(
+            select(Handover)
+            .where(col(Handover.signed_at).is_(None))
+            .order_by(col(Handover.id).desc())
+            .limit(1)
+        ).first()
+        if h is not None and h.shift_id != (shift.id if shift is not None else None):
+            raise Conflict(
+                f"Handover {h.id} ({_draft_label(ctx, s, h)}) is still an unsigned draft: "
+                f"sign it first (deskclerk handover sign {h.id}); only one draft at a time."
             )
-        h = s.exec(draft_query.order_by(col(Handover.id).desc()).limit(1)).first()
         if h is None:
             h = Handover(
                 shift_id=shift.id if shift is not None else None, outgoing=clerk, started_at=now
@@ -156,6 +190,12 @@ def start_handover(ctx: Context, *, clerk: str, shift_id: int | None = None) -> 
             )
         _fill(ctx, s, h)
         return public_sheet(ctx, s, h)
+
+
+def _draft_label(ctx: Context, s: Session, h: Handover) -> str:
+    shift = s.get(Shift, h.shift_id) if h.shift_id is not None else None
+    which = f"shift {shift.name}" if shift is not None and shift.name else "no shift"
+    return f"{which}, started by {h.outgoing} at {local_stamp(ctx, h.started_at)}"
 
 
 def add_remark(ctx: Context, handover_id: int, text: str, *, clerk: str) -> SheetPublic:
@@ -267,9 +307,15 @@ def acknowledge(
                 f"Handover {handover_id} was already acknowledged by {h.incoming} at "
                 f"{local_stamp(ctx, h.acknowledged_at)}; nothing was changed."
             )
-        if clerk == h.outgoing:
+        if _same_clerk(clerk, h.outgoing):
             raise Conflict(
                 f"{clerk} signed handover {handover_id} as the outgoing clerk; "
+                "the incoming clerk acknowledges it."
+            )
+        starter = _started_by(s, h)
+        if _same_clerk(clerk, starter):
+            raise Conflict(
+                f"{clerk} started handover {handover_id} as the outgoing clerk; "
                 "the incoming clerk acknowledges it."
             )
         if h.incoming and h.incoming != clerk:

@@ -1,8 +1,10 @@
 """What goes on a handover sheet: the open records of the desk, read in one session.
 
-Every open record appears once.  A record that stood on the previous signed
-sheet goes to the `carried` section with its count raised by one; the others go
-to their own section (calls, callbacks, orders, visitors, notes).  A record is
+Every open record appears once, in its own section (calls, callbacks, orders,
+visitors, notes).  A record that stood on the previous signed sheet of an
+earlier shift keeps its section and has its carried count raised by one; only
+one no longer in a live list (an answered call, an older note) goes to the
+`carried` section.  A record is
 open until it is closed: a call closed, an order closed or cancelled, a visitor
 signed out, a note resolved; a voided record is gone.
 """
@@ -321,13 +323,11 @@ def collect(
         else:
             text, attention = out.note(row, unit)
             key = (PRIORITY_RANK.get(row.priority, 9), row.written_at, ref_id)
-        entry = Entry(section, kind, ref_id, text, attention, 0, key)
-        if (kind, ref_id) in carried:
+        entry = Entry(section, kind, ref_id, text, attention, carried.get((kind, ref_id), 0), key)
+        if section == "carried":
             entry = replace(
                 entry,
-                section="carried",
-                carried=carried[(kind, ref_id)],
-                sort_key=(-carried[(kind, ref_id)], ATTENTION_RANK.get(attention, 2), kind, ref_id),
+                sort_key=(-entry.carried, ATTENTION_RANK.get(attention, 2), kind, ref_id),
             )
         entries.append(entry)
     entries.sort(key=lambda e: (SECTIONS.index(e.section), e.sort_key))
