@@ -211,3 +211,17 @@ def test_settings_keep_their_history(ctx: Context) -> None:
         ("set", "Amy", "Test Gardens"),
         ("set", "Bob", "Rose Court"),
     ]
+
+
+def test_a_team_is_found_by_the_start_of_its_name_and_choices_are_listed(ctx: Context) -> None:
+    directory.add_team(ctx, "Electrical 电工班", categories="electrical", clerk="t")
+    directory.add_team(ctx, "Plumbing North 水电一班", categories="plumbing", clerk="t")
+    directory.add_team(ctx, "Plumbing South 水电二班", categories="plumbing", clerk="t")
+    amy = directory.add_staff(ctx, "Amy", role="technician", team="electrical", clerk="t")
+    assert amy.team_name == "Electrical 电工班"
+    with pytest.raises(
+        NotFound, match="fits several teams: Plumbing North 水电一班, Plumbing South"
+    ):
+        directory.add_staff(ctx, "Bob", team="plumbing", clerk="t")
+    with pytest.raises(NotFound, match="Teams: Electrical 电工班, Plumbing North"):
+        directory.add_staff(ctx, "Bob", team="Gardening", clerk="t")

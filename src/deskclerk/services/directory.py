@@ -327,14 +327,22 @@ def team_ref(session: Session, name: str | None) -> TeamPublic | None:
     cleaned = cleaning.clean_text(name, "team", max_length=60)
     if not cleaned:
         return None
-    row = session.execute(
-        sa.select(TEAM.c.id, TEAM.c.name, TEAM.c.categories, TEAM.c.areas).where(
-            sa.func.lower(TEAM.c.name) == cleaned.lower(), TEAM.c.active.is_(True)
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"There is no team called {cleaned}.")
-    return _team(row)
+    teams = session.execute(
+        sa.select(TEAM.c.id, TEAM.c.name, TEAM.c.categories, TEAM.c.areas)
+        .where(TEAM.c.active.is_(True))
+        .order_by(TEAM.c.name)
+    ).all()
+    wanted = cleaned.casefold()
+    exact = [r for r in teams if r.name.casefold() == wanted]
+    # A site has a handful of teams: "electrical" finds "Electrical 电工班" when only one fits.
+    found = exact or [r for r in teams if r.name.casefold().startswith(wanted)]
+    found = found or [r for r in teams if wanted in r.name.casefold()]
+    if len(found) == 1:
+        return _team(found[0])
+    names = ", ".join(r.name for r in (found or teams)) or "none yet (deskclerk team add)"
+    if found:
+        raise NotFound(f"{cleaned!r} fits several teams: {names}. Give more of the name.")
+    raise NotFound(f"There is no team called {cleaned}. Teams: {names}.")
 
 
 _PIN_N = 2**14
