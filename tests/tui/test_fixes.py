@@ -126,3 +126,75 @@ async def test_call_to_order_can_attach_to_the_open_order(desk_ctx: Any) -> None
         call = list_calls(desk_ctx, limit=5).items[1]
         assert call.order_number == existing.number
         assert len(open_orders(desk_ctx)) == 1
+
+
+def area_teams(ctx: Any) -> None:
+    from deskclerk.services.directory import add_team
+
+    add_team(ctx, "Plumbing North 水电一班", categories="plumbing", areas="north", clerk="Amy Chen")
+    add_team(ctx, "Plumbing South 水电二班", categories="plumbing", areas="south", clerk="Amy Chen")
+    add_team(ctx, "Handyman South", categories="general", areas="south", clerk="Amy Chen")
+
+
+async def test_quick_line_team_narrowed_by_the_units_area(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+    from deskclerk.services.orders import get_order
+
+    area_teams(desk_ctx)
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"0801 repair kitchen tap leaking @plumbing !4h")
+        await settle(pilot)
+        preview = str(app.query_one("#quick-preview").render())
+        assert "✗" not in preview and "Plumbing South 水电二班" in preview
+        assert "caller assumed [bold red]x" in preview  # the resident it assumed, as typed
+        await pilot.press("enter")
+        await settle(pilot)
+        call = list_calls(desk_ctx, limit=1).items[0]
+        order = get_order(desk_ctx, call.order_number)
+        assert (order.team_name, order.state, order.category) == (
+            "Plumbing South 水电二班",
+            "dispatched",
+            "plumbing",
+        )
+
+
+async def test_quick_line_without_team_shows_and_uses_the_suggested_one(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+    from deskclerk.services.orders import get_order
+
+    area_teams(desk_ctx)
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"0801 repair door lock broken")
+        await settle(pilot)
+        preview = str(app.query_one("#quick-preview").render())
+        assert "suggested team Handyman South" in preview and "on site by" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        call = list_calls(desk_ctx, limit=1).items[0]
+        assert get_order(desk_ctx, call.order_number).team_name == "Handyman South"
+
+
+async def test_quick_line_repair_of_an_open_order_asks_first(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+    from deskclerk.tui.modals.simple import ChoiceScreen
+
+    area_teams(desk_ctx)
+    existing = open_orders(desk_ctx)[0]
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"3-1203 repair kitchen tap leaking @plumbing !4h")
+        await settle(pilot)
+        assert existing.number in str(app.query_one("#quick-preview").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        call = list_calls(desk_ctx, limit=1).items[0]
+        assert call.matter == "kitchen tap leaking" and call.order_number == existing.number
+        assert len(open_orders(desk_ctx)) == 1

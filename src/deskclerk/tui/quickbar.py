@@ -27,13 +27,17 @@ NO_CALLER = "no resident on file for this unit: use F2 to give the caller's name
 
 @dataclass(frozen=True)
 class Resolved:
-    """What the directory says about a quick line's unit and team."""
+    """What the directory says about a quick line's unit, caller and team."""
 
     line: str
-    resident: str = ""
+    resident: str = ""  # the caller the line assumes (the phone's resident, else the first)
     unit_problem: str = ""
     team: str = ""
     team_problem: str = ""
+    kind: str = ""  # the work kind the @word named (plumbing…), for the order
+    suggested: bool = False  # the team is the one suggested for the unit, not typed
+    duplicate: str = ""  # an open order of the same unit and kind (its number)
+    duplicate_text: str = ""
 
 
 class QuickResolved(Message):
@@ -43,31 +47,59 @@ class QuickResolved(Message):
 
 
 def resolve(ctx: Context, line: str, entry: QuickEntry) -> Resolved:
-    """Look up the unit (→ resident) and the @team (or the team suggested for a repair)."""
+    """Look up the unit (→ caller), the @team (or the team suggested for a repair) and
+    an open order the repair would duplicate."""
+    from deskclerk.cleaning import phone_digits
     from deskclerk.errors import DeskError
+    from deskclerk.services import orders
     from deskclerk.services.directory import get_unit, list_teams
 
-    resident = unit_problem = team = team_problem = ""
+    resident = unit_problem = team = team_problem = kind = ""
+    unit_ok = False
     if entry.unit:
         try:
             unit = get_unit(ctx, entry.unit)
         except DeskError as exc:
             unit_problem = exc.message
         else:
-            resident = unit.residents[0].name if unit.residents else ""
+            unit_ok = True
+            digits = phone_digits(entry.phone)
+            people = [r for r in unit.residents if digits and phone_digits(r.phone) == digits]
+            people = people or list(unit.residents)
+            resident = people[0].name if people else ""
     if entry.team:
         word = entry.team.casefold()
         teams = list_teams(ctx)
         named = [t.name for t in teams if t.name.casefold().startswith(word)]
         by_kind = [t.name for t in teams if any(c.casefold() == word for c in t.categories)]
         found = named or by_kind
+        kind = word if by_kind else ""
+        if len(found) > 1 and unit_ok:
+            # several teams: the one that covers the unit's area for this kind of work
+            best = orders.suggest_team(ctx, entry.unit, kind or "general")
+            if best is not None and best.name in found:
+                found = [best.name]
         if len(found) == 1:
             team = found[0]
         elif found:
             team_problem = f"@{entry.team}: which team? {', '.join(found)}"
         else:
             team_problem = f"@{entry.team}: no such team"
-    return Resolved(line, resident, unit_problem, team, team_problem)
+    suggested = False
+    dup = dup_text = ""
+    if entry.category == "repair" and unit_ok:
+        if not entry.team:
+            best = orders.suggest_team(ctx, entry.unit, "general")
+            team, suggested = (best.name, True) if best is not None else ("", False)
+        same = orders.find_duplicate(ctx, entry.unit, kind or "general")
+        if same is not None:
+            dup = same.number
+            dup_text = (
+                f"{same.number} is already open for {same.unit_code}: {same.description[:50]}"
+            )
+    return Resolved(
+        line, resident, unit_problem, team, team_problem, kind, suggested, dup, dup_text
+    )
 
 
 def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -> Text:
@@ -84,9 +116,9 @@ def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -
         text.append(" · unit ")
         text.append(entry.unit)
         if resolved is not None and resolved.line and resolved.resident:
-            text.append(" (")
-            text.append(resolved.resident)
-            text.append(")")
+            text.append(" · caller assumed ")
+            text.append(resolved.resident, style="bold")
+            text.append(" (F2 for another)")
     if entry.phone:
         text.append(" · ☎ ")
         text.append(entry.phone)
@@ -95,10 +127,12 @@ def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -
         text.append(entry.matter)
         text.append("”")
     if resolved is not None and resolved.team:
-        text.append(" · team ")
+        text.append(" · suggested team " if resolved.suggested else " · team ")
         text.append(resolved.team)
     if entry.priority:
         text.append(f" · {entry.priority}")
+    if entry.category == "repair" and ctx is not None:
+        text.append(order_deadline(ctx, entry.priority or "normal"))
     if entry.due_in is not None:
         text.append(f" · call back in {describe_due(entry.due_in)}")
         if ctx is not None:
@@ -109,10 +143,31 @@ def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -
         problems += [p for p in (resolved.unit_problem, resolved.team_problem) if p]
         if resolved.unit_problem == "" and not resolved.resident and entry.unit:
             problems.append(NO_CALLER)
+    if resolved is not None and resolved.duplicate:
+        text.append("  ⚠ ", style=colour("bold yellow"))
+        text.append(resolved.duplicate_text)
+        text.append(" (Enter asks: attach / create / cancel)")
     for problem in problems:
         text.append("  ✗ ", style=colour("bold red"))
         text.append(problem, style=colour("red"))
     return text
+
+
+def order_deadline(ctx: Context, priority: str) -> str:
+    """` · on site by 10:20, done by 14:00` for a repair logged now."""
+    from deskclerk.services import deadlines
+
+    now = ctx.now()
+    parts = []
+    for label, due in (
+        ("on site by", deadlines.on_site_due(ctx.settings, priority, now)),
+        ("done by", deadlines.done_due(ctx.settings, priority, now)),
+    ):
+        if due is not None:
+            local = ctx.local(due)
+            same_day = local.date() == ctx.local(now).date()
+            parts.append(f"{label} {local.strftime('%H:%M' if same_day else '%m-%d %H:%M')}")
+    return f" · {', '.join(parts)}" if parts else ""
 
 
 class QuickBar(Vertical):
@@ -187,12 +242,30 @@ class QuickBar(Vertical):
         line = self.input.value
         desk: Any = self.app
 
-        def run(ctx: Context, clerk: str) -> Any:
-            return commit(ctx, clerk, entry, resolved)
+        def go(answer: str | None = "create") -> None:
+            if answer not in ("attach", "create"):
+                self.app.notify("Not saved: the line is still there to change.")
+                return
 
-        desk.perform(
-            "call", run, lambda r: f"Saved from the quick line: {r}", self._committed(line)
-        )
+            def run(ctx: Context, clerk: str) -> Any:
+                return commit(ctx, clerk, entry, resolved, attach=answer == "attach")
+
+            desk.perform(
+                "call", run, lambda r: f"Saved from the quick line: {r}", self._committed(line)
+            )
+
+        if resolved is not None and resolved.duplicate:
+            from deskclerk.tui.modals.simple import ChoiceScreen
+
+            number = resolved.duplicate
+            choices = [
+                ("a", f"Attach the call to {number}", "attach"),
+                ("c", "Create anyway", "create"),
+                ("n", "Cancel", "cancel"),
+            ]
+            self.app.push_screen(ChoiceScreen(resolved.duplicate_text, choices), go)
+        else:
+            go()
 
     def _committed(self, line: str) -> Any:
         def clear() -> None:
@@ -205,8 +278,11 @@ class QuickBar(Vertical):
         self.app.action_focus_pane()  # type: ignore[attr-defined]
 
 
-def commit(ctx: Context, clerk: str, entry: QuickEntry, resolved: Resolved | None) -> str:
-    """Save the line: a call, and for a repair its work order; returns what was made."""
+def commit(
+    ctx: Context, clerk: str, entry: QuickEntry, resolved: Resolved | None, attach: bool = False
+) -> str:
+    """Save the line: a call, and for a repair its work order (dispatched to the line's
+    team or the suggested one) or, with `attach`, the open order it duplicates."""
     from deskclerk.services.calls import log_call
 
     due = ctx.now() + entry.due_in if entry.due_in is not None else None
@@ -222,13 +298,17 @@ def commit(ctx: Context, clerk: str, entry: QuickEntry, resolved: Resolved | Non
     )
     if entry.category != "repair":
         return f"call {call.id}"
-    from deskclerk.services.orders import order_from_call
+    from deskclerk.services.orders import attach_call, order_from_call
 
+    if attach and resolved is not None and resolved.duplicate:
+        order = attach_call(ctx, resolved.duplicate, call.id, clerk=clerk)
+        return f"call {call.id} attached to {order.number}"
     order = order_from_call(
         ctx,
         call.id,
         clerk=clerk,
         priority=entry.priority or "normal",
+        category=(resolved.kind or None) if resolved else None,
         team=resolved.team if resolved and resolved.team else None,
     )
     return f"call {call.id} → {order.number}"
