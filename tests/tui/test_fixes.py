@@ -198,3 +198,26 @@ async def test_quick_line_repair_of_an_open_order_asks_first(desk_ctx: Any) -> N
         call = list_calls(desk_ctx, limit=1).items[0]
         assert call.matter == "kitchen tap leaking" and call.order_number == existing.number
         assert len(open_orders(desk_ctx)) == 1
+
+
+async def test_end_of_shift_items_readable_at_80x24(desk_ctx: Any) -> None:
+    from textual.widgets import DataTable
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.pause()
+        table = app.screen.query_one("#sheet", DataTable)
+        assert table.row_count >= 5
+        item = list(table.columns.values())[-1]
+        assert str(item.label) == "Item" and item.width >= 40
+        assert table.region.right <= 80 and table.size.width >= 60
+        lines = [
+            "".join(s.text for s in table.render_line(y))
+            for y in range(1, min(6, table.size.height))
+        ]
+        assert any("call" in line and len(line.strip()) > 20 for line in lines), lines

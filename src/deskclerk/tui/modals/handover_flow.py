@@ -36,31 +36,80 @@ if TYPE_CHECKING:
     from deskclerk.services.handover_view import SheetItem, SheetPublic
 
 
-def item_row(item: SheetItem, mark: Text) -> tuple[Text | str, ...]:
-    """The cells of one sheet item: mark, number, section, attention, query, text."""
+STACK_BELOW = 110  # screen columns
+SHORT_SECTION = {"callbacks": "cb", "orders": "WO", "visitors": "visit", "carried": "carry"}
+
+
+def item_row(item: SheetItem, mark: Text, section: int = 9) -> tuple[Text | str, ...]:
+    """The cells of one sheet item: mark, number, section, attention, query, text.
+
+    `section` is the width of the section column (0: no section column).
+    """
     symbol, style = ATTENTION.get(item.attention, ("", ""))
     text = Text(item.text, no_wrap=True, overflow="ellipsis")
     if item.carried:
         text = Text(f"(carried ×{item.carried}) ") + text
     query = Text(item.query, no_wrap=True, overflow="ellipsis")
-    return (mark, str(item.no), item.section, Text(symbol, style=style), query, text)
+    cells: list[Text | str] = [mark, str(item.no)]
+    if section:
+        name = item.section if section >= 9 else SHORT_SECTION.get(item.section, item.section)
+        cells.append(name[:section])
+    return (*cells, Text(symbol, style=style), query, text)
+
+
+def sheet_columns(width: int) -> list[tuple[str, int]]:
+    """The columns for a table `width` cells wide: the item text takes what is left;
+    the section column is shortened, then dropped, on a narrow screen."""
+    if width >= 90:
+        section, query = 9, 12
+    elif width >= 60:
+        section, query = 5, 8
+    else:
+        section, query = 0, 6
+    cols = [("", 1), ("No", 3)]
+    if section:
+        cols.append(("Sect" if section < 9 else "Section", section))
+    cols += [("", 1), ("Query", query)]
+    used = sum(w for _, w in cols) + 2 * (len(cols) + 1) + 2  # cell padding, scrollbar
+    cols.append(("Item", max(12, width - used)))
+    return cols
 
 
 class SheetTable(DataTable[Any]):
-    """The items of a sheet, one a row."""
+    """The items of a sheet, one a row; the item text takes the width left."""
 
-    COLUMNS = (("", 1), ("No", 3), ("Section", 9), ("", 1), ("Query", 12), ("Item", 44))
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[SheetPublic, Callable[[SheetItem], Text]] | None = None
+        self._section = 9
+        self._width = -1
 
-    def on_mount(self) -> None:
-        for label, width in self.COLUMNS:
-            self.add_column(label, width=width)
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._fill()
 
     def show(self, sheet: SheetPublic, mark: Callable[[SheetItem], Text] = not_taken) -> None:
         """Fill the table with the sheet's items (keeps the cursor row)."""
+        self._shown = (sheet, mark)
+        self._fill()
+
+    def _fill(self) -> None:
         row = self.cursor_row
-        self.clear()
+        width = self.size.width
+        if width != self._width:
+            self._width = width
+            self.clear(columns=True)
+            cols = sheet_columns(width or 80)
+            self._section = next((w for label, w in cols if label.startswith("Sect")), 0)
+            for label, w in cols:
+                self.add_column(label, width=w)
+        else:
+            self.clear()
+        if self._shown is None:
+            return
+        sheet, mark = self._shown
         for item in sheet.items:
-            self.add_row(*item_row(item, mark(item)), key=str(item.id))
+            self.add_row(*item_row(item, mark(item), self._section), key=str(item.id))
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
@@ -98,6 +147,10 @@ class HandoverForm(RecordForm):
         super().on_mount()
         if self.pins:
             self.field("pin").password = True
+
+    def on_resize(self) -> None:
+        # below 110 columns the sheet goes under the fields, the full width of the form
+        self.query_one(".form-body").set_class(self.size.width < STACK_BELOW, "-stacked")
 
     def pin(self, values: dict[str, str]) -> str | None:
         return values.get("pin") or None
