@@ -23,8 +23,18 @@ T = TypeVar("T")
 # (heading, how to get the cell's text from an item)
 Column = tuple[str, Callable[[Any], object]]
 PAGE_SIZE = 500
-# Columns of free text keep some width when the terminal is narrow; the others fold.
+# Columns of free text are cut with an ellipsis to the room left.
 LONG_TEXT = {"matter", "note", "problem", "purpose", "detail", "what", "residents", "answer"}
+# Names that may be cut with "…" (or wrapped between words); every other column is a key
+# column (number, unit, time, state, figure) and is never wrapped or cut.
+NAME_TEXT = {
+    "team", "name", "caller", "visitor", "host", "technician", "resident", "category",
+    "categories", "areas", "who", "by", "taken by", "passed to", "done by", "clerk",
+    "comment", "reason", "title", "building", "area", "verdict", "role", "did", "step",
+    "field", "was", "now", "plate",
+}  # fmt: skip
+NAME_FLOOR = 6  # narrowest a name column gets before the table turns into blocks
+LONG_FLOOR = 10
 PIPE_WIDTH = 160  # a table sent to a file or a pipe: wide lines, one per record where it fits
 
 
@@ -118,7 +128,111 @@ def write_json(items: Iterable[Any], tz: tzinfo) -> int:
 def print_table(
     columns: Sequence[Column], items: Iterable[Any], *, title: str | None = None
 ) -> int:
-    """Print `items` as a table on stdout; every cell is plain text, never markup."""
+    """Print `items` as a table on stdout; every cell is plain text, never markup.
+
+    Key columns (numbers, units, times, states, figures) are never wrapped; free
+    text is cut with "…" to the room left; a heading wraps only between words.
+    When even that does not fit the terminal, each record is printed as a block.
+    """
+    from rich.text import Text
+
+    rows = [[_cell_text(get(item)) for _, get in columns] for item in items]
+    console = _console()
+    if not rows:
+        console.print(Text(f"{title}: none" if title else "nothing found"))
+        return 0
+    headings = [heading for heading, _ in columns]
+    widths = _fit(headings, rows, console.width)
+    if widths is None:
+        _print_blocks(console, headings, rows, title)
+    else:
+        console.print(_table(headings, rows, widths, title))
+    return len(rows)
+
+
+def _kind(heading: str) -> str:
+    """ "long" (free text), "name" (names, teams: may be cut) or "key" (never cut)."""
+    if heading in LONG_TEXT:
+        return "long"
+    return "name" if heading in NAME_TEXT else "key"
+
+
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for w in text.split()), default=0)
+
+
+def _fit(headings: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
+    """The width of each column (0: left out), or None when the table cannot fit `width`.
+
+    Key columns get their widest cell (and their longest heading word).  The others
+    share what is left: names first (a word of a name is not cut if it can be
+    helped), then free text; a column empty in every row is left out when narrow.
+    """
+    from rich.cells import cell_len
+
+    wants: list[int] = []
+    words: list[int] = []
+    for n, heading in enumerate(headings):
+        cells = [r[n] for r in rows]
+        wants.append(
+            max(max((_widest_line(c) for c in cells), default=0), _longest_word(heading), 1)
+        )
+        words.append(max((_longest_word(c) for c in cells), default=0))
+    kinds = [_kind(h) for h in headings]
+    fixed = [n for n, k in enumerate(kinds) if k == "key"]
+    flexible = [n for n, k in enumerate(kinds) if k != "key"]
+    widths = list(wants)
+    room = width - 2 * len(headings)  # a space each side, between and at the edges
+    if sum(wants) > room:
+        for n in [n for n in flexible if words[n] == 0]:
+            flexible.remove(n)
+            widths[n] = 0
+            room += 2
+    left = room - sum(widths[n] for n in fixed)
+    floors = {
+        n: min(wants[n], LONG_FLOOR if kinds[n] == "long" else max(NAME_FLOOR, min(words[n], 12)))
+        for n in flexible
+    }
+    if left < sum(floors.values()):
+        return None
+    names = [n for n in flexible if kinds[n] == "name"]
+    texts = [n for n in flexible if kinds[n] == "long"]
+    for n in flexible:
+        widths[n] = floors[n]
+    for group in (names, texts):
+        _water_fill(widths, wants, group, left - sum(widths[n] for n in flexible))
+    spare = room - sum(widths)
+    for n in fixed:  # room to spare: a heading on fewer lines
+        more = min(spare, max(0, cell_len(headings[n]) - widths[n]))
+        widths[n] += more
+        spare -= more
+    return widths
+
+
+def _water_fill(widths: list[int], wants: Sequence[int], group: Sequence[int], extra: int) -> None:
+    """Share `extra` among `group`: the narrow ones get all they want, the wide ones alike."""
+    while extra > 0:
+        hungry = [n for n in group if widths[n] < wants[n]]
+        if not hungry:
+            return
+        for n in sorted(hungry, key=lambda n: widths[n]):
+            if extra == 0:
+                return
+            widths[n] += 1
+            extra -= 1
+
+
+def _widest_line(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def _table(
+    headings: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], title: str | None
+) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -131,19 +245,48 @@ def print_table(
         pad_edge=False,
         collapse_padding=True,
     )
-    for heading, _ in columns:
-        long = heading in LONG_TEXT
-        table.add_column(Text(heading), overflow="fold", min_width=10 if long else None)
-    count = 0
-    for item in items:
-        table.add_row(*(Text(_cell_text(get(item))) for _, get in columns))
-        count += 1
-    console = _console()
-    if count:
-        console.print(table)
-    else:
-        console.print(Text(f"{title}: none" if title else "nothing found"))
-    return count
+    shown = [n for n, width in enumerate(widths) if width]
+    for heading, width in ((headings[n], widths[n]) for n in shown):
+        table.add_column(
+            Text(heading, overflow="ellipsis"),  # wraps between words, never inside one
+            width=width,
+            overflow="ellipsis",
+        )
+    one_line = {n: _kind(headings[n]) != "name" for n in shown}
+    for row in rows:
+        table.add_row(*(Text(row[n], overflow="ellipsis", no_wrap=one_line[n]) for n in shown))
+    return table
+
+
+def _print_blocks(
+    console: Console, headings: Sequence[str], rows: Sequence[Sequence[str]], title: str | None
+) -> None:
+    """A table too wide for the terminal: each record's first cell, then "label value" pairs."""
+    from rich.cells import cell_len
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if title:
+        console.print(Text(title, style="bold"))
+    room = max(20, console.width - 2)
+    for row in rows:
+        console.print(Text(row[0], style="bold"), overflow="fold")
+        lines: list[Text] = []
+        used = room
+        for heading, cell in zip(headings[1:], row[1:], strict=True):
+            if not cell:
+                continue
+            size = cell_len(heading) + 1 + cell_len(cell)
+            if used + 2 + size > room:
+                lines.append(Text())
+                used = -2
+            if used > 0:
+                lines[-1].append("  ")
+            lines[-1].append(heading, style="dim")
+            lines[-1].append(" " + " ".join(cell.split()))
+            used += 2 + size
+        for line in lines:
+            console.print(Padding(line, (0, 0, 0, 2)), overflow="fold")
 
 
 def _console() -> Console:
