@@ -221,3 +221,23 @@ async def test_end_of_shift_items_readable_at_80x24(desk_ctx: Any) -> None:
             for y in range(1, min(6, table.size.height))
         ]
         assert any("call" in line and len(line.strip()) > 20 for line in lines), lines
+
+
+async def test_signing_the_handover_asks_for_the_incoming_clerk(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.forms import ClerkForm
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # sign as Amy Chen
+        await settle(pilot)
+        prompt: Any = app.screen
+        assert isinstance(prompt, ClerkForm)
+        assert "Incoming clerk" in str(prompt.query_one(".form-title").render())
+        await pilot.press(*"Bob Li", "enter")
+        await settle(pilot)
+        assert app.clerk == "Bob Li" and "Bob Li" in str(app.status.render())

@@ -6,7 +6,7 @@ updates; the names this class uses from it are declared below.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -45,17 +45,18 @@ class DeskActions(App[None]):
     def _arrange(self) -> None:
         raise NotImplementedError
 
-    def _ask_clerk(self, required: bool = False) -> None:
+    def _ask_clerk(self, required: bool = False, incoming: bool = False) -> None:
         raise NotImplementedError
 
-    def open_form(self, form: Screen[Any]) -> None:
-        """Open a form once the database is open and someone is on duty."""
+    def open_form(self, form: Screen[Any], done: Callable[[Any], None] | None = None) -> None:
+        """Open a form once the database is open and someone is on duty;
+        `done` gets what the form returns."""
         if self.ctx is None:
             self.notify(self._not_open, severity="warning")
         elif not self.clerk:
             self._ask_clerk(required=True)
         else:
-            self.push_screen(form)
+            self.push_screen(form, done)
 
     def open_record(self, title: str, lines: Iterable[tuple[str, str]]) -> None:
         from deskclerk.tui.modals.simple import RecordScreen

@@ -206,19 +206,22 @@ class DeskApp(DeskActions):
         self.notify(f"{message.clerk} is on duty.")
         self.pane("handover").reload()  # the sheet the new clerk received
 
-    def _ask_clerk(self, required: bool = False) -> None:
+    def _ask_clerk(self, required: bool = False, incoming: bool = False) -> None:
         if self.ctx is not None:
-            self._clerk_names(self.ctx, required)
+            self._clerk_names(self.ctx, required, incoming)
 
     @work(thread=True, exit_on_error=False, group="clerks")
-    def _clerk_names(self, ctx: Context, required: bool) -> None:
+    def _clerk_names(self, ctx: Context, required: bool, incoming: bool) -> None:
         names = data.clerk_names(ctx)
-        self.call_from_thread(self._show_clerk_form, names, required)
+        self.call_from_thread(self._show_clerk_form, names, required, incoming)
 
-    def _show_clerk_form(self, names: list[str], required: bool) -> None:
+    def _show_clerk_form(self, names: list[str], required: bool, incoming: bool) -> None:
         from deskclerk.tui.modals.forms import ClerkForm
 
-        self.push_screen(ClerkForm(self.site, names, required), self._duty_chosen)
+        if incoming:
+            names = [n for n in names if n != self.clerk]  # the one who just signed goes
+        form = ClerkForm(self.site, names, required, incoming=incoming)
+        self.push_screen(form, self._duty_chosen)
 
     # --- clock, counts and the live poll -----------------------------------------
 

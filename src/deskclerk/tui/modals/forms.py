@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from textual.widgets import Static
+
 from deskclerk.errors import InvalidInput
 from deskclerk.tui.modals.form import AskFirst, Field, RecordForm
 from deskclerk.tui.quickline import CATEGORIES, PRIORITIES, category_of
@@ -253,11 +255,21 @@ class ClerkForm(RecordForm):
 
     TITLE = "Who is on duty?"
 
-    def __init__(self, site: str, names: list[str], required: bool = False) -> None:
+    def __init__(
+        self, site: str, names: list[str], required: bool = False, incoming: bool = False
+    ) -> None:
         super().__init__()
         self.site = site
         self.names = names
         self.required = required
+        self.incoming = incoming  # asked right after the handover was signed
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.incoming:
+            self.query_one(".form-title", Static).update(
+                "Handover signed. Incoming clerk: type your name to take over the desk."
+            )
 
     def fields(self) -> list[Field]:
         hint = ", ".join(self.names[:4]) if self.names else "your name"

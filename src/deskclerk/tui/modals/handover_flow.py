@@ -251,8 +251,8 @@ class SignForm(HandoverForm):
 
     def saved_text(self, result: Any) -> str:
         return (
-            f"Handover {result.id} signed by {result.outgoing}. The incoming clerk takes over: "
-            "Ctrl+O, then k on the Handover pane."
+            f"Handover {result.id} signed by {result.outgoing}. The incoming clerk: "
+            "your name, then k on the Handover pane."
         )
 
 

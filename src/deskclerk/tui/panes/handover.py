@@ -76,7 +76,12 @@ class HandoverPane(RegisterPane):
         from deskclerk.tui.modals.handover_flow import SignForm
 
         opener: Any = self.app
-        opener.open_form(SignForm())
+        opener.open_form(SignForm(), self._signed)
+
+    def _signed(self, result: Any) -> None:
+        if result is not None:  # signed: the incoming clerk takes the desk now
+            desk: Any = self.app
+            desk._ask_clerk(required=False, incoming=True)
 
     def action_take_over(self) -> None:
         """Acknowledge the handover you received: all items or item by item."""
