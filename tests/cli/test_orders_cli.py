@@ -181,3 +181,19 @@ def test_slip_as_text_to_stdout_and_files(desk: Desk, tmp_path: Path) -> None:
     # a folder that does not exist: a message, nothing half-written
     err = desk.fails("order", "slip", n, "-o", str(tmp_path / "nowhere" / "slip.txt"))
     assert "does not exist" in err
+
+
+def test_without_team_the_order_stays_logged_and_the_team_is_suggested(desk: Desk) -> None:
+    result = desk(
+        "order", "add", "--unit", "3-1203", "--problem", "tap", "--category", "plumbing"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    number = result.stdout.strip()
+    assert number.startswith("WO-")
+    hint = f"deskclerk order dispatch {number} --team 水电班"
+    assert f"suggested team: 水电班 — dispatch with: {hint}" in result.stderr
+    assert desk.rows("list", "orders")[0]["state"] == "logged"
+    assert desk.ok(*hint.split()[1:]).startswith(f"{number}: dispatched; team 水电班")
+    help_text = " ".join(desk.ok("order", "add", "--help").split())
+    assert "stays logged until dispatched" in help_text
+    assert "default: the one covering" not in help_text

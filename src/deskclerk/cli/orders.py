@@ -27,6 +27,17 @@ TeamOpt = Annotated[
         show_default=False,
     ),
 ]
+AddTeamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--team",
+        help=(
+            "Dispatch to this team at once.  Without it the order stays logged until "
+            "dispatched; the team covering the category and area is suggested."
+        ),
+        show_default=False,
+    ),
+]
 TechnicianOpt = Annotated[
     str, typer.Option("--technician", help="The technician sent, if known.", show_default=False)
 ]
@@ -82,7 +93,7 @@ def add(
     priority: Annotated[
         str, typer.Option("--priority", help="urgent 紧急, high 高, normal 普通, low 低.")
     ] = "normal",
-    team: TeamOpt = None,
+    team: AddTeamOpt = None,
     technician: TechnicianOpt = "",
     from_call: Annotated[
         int | None,
@@ -156,6 +167,35 @@ def add(
     )
     typer.echo(order.number)
     typer.echo(summary(ctx, order), err=True)
+    if order.state == "logged":
+        _suggest(ctx, order)
+
+
+def _suggest(ctx: Context, order: OrderPublic) -> None:
+    """Name the team that covers a logged order, with the command that sends it."""
+    from deskclerk.services import orders
+
+    suggested = orders.suggest_team(ctx, order.unit_code, order.category)
+    if suggested is None:
+        typer.echo(
+            f"no team covers {order.category} here; dispatch with: "
+            f"deskclerk order dispatch {order.number} --team TEAM",
+            err=True,
+        )
+        return
+    typer.echo(
+        f"suggested team: {suggested.name} — dispatch with: "
+        f"deskclerk order dispatch {order.number} --team {_shell_word(suggested.name)}",
+        err=True,
+    )
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word for a shell: quoted only when it has to be (水电班 stays as it is)."""
+    import re
+    import shlex
+
+    return text if re.fullmatch(r"[\w.,:/@%+=-]+", text) else shlex.quote(text)
 
 
 @app.command("dispatch")
