@@ -110,3 +110,24 @@ def test_block_bars_line_up_with_wide_labels() -> None:
     assert lines[0].split()[1] == "████████" and lines[1].split()[1] == "████"
     assert charts.bar(1, 16, 2) == "▏"
     assert charts.sparkline([0, 1, 2, 4]) == " ▂▄█"
+
+
+def test_markdown_escapes_user_text_and_says_when_the_list_is_cut(ctx: Any) -> None:
+    from deskclerk.services import calls
+
+    for n in range(monthly.COMPLAINTS_SHOWN + 1):
+        calls.log_call(ctx, caller=f"resident {n}", matter="noise", category="complaint", clerk="t")
+    calls.log_call(
+        ctx,
+        caller="<script>alert(1)</script>",
+        matter="see [here](http://x.example) **now**",
+        category="complaint",
+        clerk="t",
+    )
+    month = ctx.now().astimezone(ctx.tz).strftime("%Y-%m")
+    text = monthly.render_md(monthly.build(ctx, month))
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "[here](http" not in text and "**now**" not in text
+    assert (
+        f"Showing {monthly.COMPLAINTS_SHOWN} of {monthly.COMPLAINTS_SHOWN + 2} complaints." in text
+    )

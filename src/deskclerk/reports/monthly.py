@@ -162,8 +162,24 @@ def day_label(day: date) -> str:
 # --- Markdown -------------------------------------------------------------
 
 
+class _Md(str):
+    """Text already escaped for Markdown (what a user typed, made literal)."""
+
+
+def _md_user(text: object) -> _Md:
+    """What a user typed (names, matters, units) as literal Markdown on one line.
+
+    The handover report's escaping: no HTML, links, emphasis or table breaks.
+    """
+    from deskclerk.reports.handover import md_escape
+
+    return _Md(md_escape(" ".join(str(text).split())))
+
+
 def _md_cell(text: object) -> str:
     """Text that stays inside one Markdown table cell."""
+    if isinstance(text, _Md):
+        return str(text)
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
@@ -181,7 +197,7 @@ def render_md(r: MonthlyReport) -> str:
     lines = [
         f"# {TITLE} — {r.month}",
         "",
-        f"{_md_cell(r.site) + ' · ' if r.site else ''}"
+        f"{_md_user(r.site) + ' · ' if r.site else ''}"
         f"{r.since.astimezone(tz).date()} – {last_day} ({r.zone}) · made {local(r.made_at, tz)}",
         "",
         "## Summary 概要",
@@ -197,11 +213,15 @@ def render_md(r: MonthlyReport) -> str:
         "",
         "## Per team 各维修班",
         "",
-        *_md_table(["team", *GROUP_HEAD], [[g.group, *group_cells(g)] for g in r.by_team.groups]),
+        *_md_table(
+            ["team", *GROUP_HEAD], [[_md_user(g.group), *group_cells(g)] for g in r.by_team.groups]
+        ),
         "",
         "## Per category 各类别",
         "",
-        *_md_table(["category", *GROUP_HEAD], [[g.group, *group_cells(g)] for g in r.by_category]),
+        *_md_table(
+            ["category", *GROUP_HEAD], [[_md_user(g.group), *group_cells(g)] for g in r.by_category]
+        ),
         "",
         "## Orders per day 每日报修",
         "",
@@ -223,7 +243,7 @@ def render_md(r: MonthlyReport) -> str:
         "",
     ]
     lines += [
-        f"- {_md_cell(team)}: on site {pct(site)}, done {pct(done)}"
+        f"- {_md_user(team)}: on site {pct(site)}, done {pct(done)}"
         for team, site, done in r.on_time
     ]
     c = r.complaints
@@ -241,9 +261,9 @@ def render_md(r: MonthlyReport) -> str:
             [
                 [
                     local(i.received_at, tz),
-                    i.unit_code,
-                    i.caller,
-                    i.matter[:80],
+                    _md_user(i.unit_code),
+                    _md_user(i.caller),
+                    _md_user(i.matter if len(i.matter) <= 80 else i.matter[:79] + "…"),
                     i.state,
                     {True: "yes", False: "no", None: "pending"}[i.replied_in_time],
                 ]
@@ -251,6 +271,8 @@ def render_md(r: MonthlyReport) -> str:
             ],
             right_from=99,
         )
+        if c.total > len(c.items):
+            lines += ["", f"Showing {len(c.items):,} of {c.total:,} complaints."]
     lines += ["", f"## Overdue now 超时未完成 ({r.by_team.overdue_total:,})", ""]
     if r.by_team.overdue:
         lines += _md_table(
@@ -258,8 +280,8 @@ def render_md(r: MonthlyReport) -> str:
             [
                 [
                     o.number,
-                    o.unit_code,
-                    o.team,
+                    _md_user(o.unit_code),
+                    _md_user(o.team),
                     o.priority,
                     o.clock,
                     local(o.due, tz),
