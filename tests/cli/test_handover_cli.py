@@ -117,3 +117,12 @@ def test_pins_are_asked_for(desk: Desk, db_path: Path) -> None:
     good = desk("handover", "sign", str(hid), "--clerk", "王芳", input="2468\n")
     assert good.exit_code == 0, good.output
     assert "2468" not in good.output
+
+
+def test_ack_help_shows_the_query_form(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    text = desk.ok("handover", "ack", "--help")
+    assert '--query N "COMMENT"' in text and "counts as received" in text
+    example = next(line.split() for line in text.splitlines() if "--query 3" in line)
+    assert example[:3] == ["deskclerk", "handover", "ack"]
+    assert max(cell_len(line) for line in text.splitlines()) <= 80

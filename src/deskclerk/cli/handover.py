@@ -129,7 +129,19 @@ def _queries(extra: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-@app.command("ack", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+ACK_EPILOG = """\b
+Queries, after the ID (repeat for more):
+  --query N "COMMENT"  ask about item N; it still counts as received
+Example:
+  deskclerk handover ack 12 --item 1 --query 3 "which drawer?"
+"""
+
+
+@app.command(
+    "ack",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog=ACK_EPILOG,
+)
 @handle_errors
 def ack(
     typer_ctx: typer.Context,
