@@ -108,7 +108,7 @@ async def test_call_to_work_order(desk_ctx: Any) -> None:
         call = list_calls(desk_ctx, limit=5).items[1]
         assert call.order_number
         assert app.active == "dispatch"
-        assert any("kitchen tap leaking" in r[6] for r in rows(app, "dispatch"))
+        assert any("kitchen tap leaking" in r[7] for r in rows(app, "dispatch"))
 
 
 async def test_visitor_in_and_out(desk_ctx: Any) -> None:

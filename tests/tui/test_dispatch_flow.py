@@ -56,8 +56,8 @@ async def test_dispatch_fills_in_the_suggested_team(desk_ctx: Any) -> None:
             "Plumbing",
             "老张",
         )
-        assert order_row(app)[3] == "dispatched"
-        assert order_row(app)[5] == "Plumbing"
+        assert order_row(app)[4] == "dispatched"
+        assert order_row(app)[6] == "Plumbing"
 
 
 async def test_refused_step_stays_on_the_form_with_what_was_typed(desk_ctx: Any) -> None:
@@ -91,7 +91,7 @@ async def test_the_whole_loop_from_the_pane(desk_ctx: Any, clock: Any) -> None:
         clock.advance(minutes=10)
         await pilot.press("a")
         await settle(pilot)
-        assert order_row(app)[3] == "on site"
+        assert order_row(app)[4] == "on site"
         clock.advance(minutes=30)
         await pilot.press("f")
         await settle(pilot)
@@ -109,7 +109,7 @@ async def test_the_whole_loop_from_the_pane(desk_ctx: Any, clock: Any) -> None:
         assert order.callback_comment == "still drips"
         kinds = [e.kind for e in order_events(desk_ctx, order.id)]
         assert kinds[-2:] == ["callback", "reopened"]
-        assert order_row(app)[3] == "dispatched"
+        assert order_row(app)[4] == "dispatched"
 
 
 async def test_pause_resume_cancel(desk_ctx: Any) -> None:
@@ -122,7 +122,7 @@ async def test_pause_resume_cancel(desk_ctx: Any) -> None:
         await settle(pilot)
         order = the_order(desk_ctx)
         assert order.paused and order.pause_reason == "waiting for parts"
-        assert order_row(app)[3].endswith("‖")  # paused reads without colour
+        assert order_row(app)[4].endswith("‖")  # paused reads without colour
         await pilot.press("p")  # on a paused order: resume at once
         await settle(pilot)
         assert not the_order(desk_ctx).paused
@@ -145,7 +145,7 @@ async def test_order_flips_to_overdue_when_the_clock_passes_its_deadline(
     async with app.run_test(size=(100, 30)) as pilot:
         await open_dispatch(pilot)
         row = order_row(app)
-        assert row[0] == "·" and row[4] == "0h20"  # high priority, 40 of 60 minutes gone
+        assert row[0] == "·" and row[5] == "0h20"  # high priority, 40 of 60 minutes gone
         clock.advance(minutes=19, seconds=59)
         app._tick()  # the desk's once-a-second tick: a new minute redraws the marks
         await settle(pilot)
@@ -154,12 +154,12 @@ async def test_order_flips_to_overdue_when_the_clock_passes_its_deadline(
         app.pane("dispatch").reload()
         await settle(pilot)
         row = order_row(app)
-        assert row[0] == "⚠" and row[4] == "0h00"
+        assert row[0] == "⚠" and row[5] == "0h00"
         assert app.pane("dispatch").table.get_row_at(0)[0].style == "bold red"
         clock.advance(minutes=25)
         app._tick()
         await settle(pilot)
-        assert order_row(app)[4] == "-0h25"
+        assert order_row(app)[5] == "-0h25"
         assert "⚠1 late" in str(app.status.render())
 
 
@@ -170,10 +170,10 @@ async def test_by_time_left_puts_the_next_deadline_on_top(desk_ctx: Any) -> None
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_dispatch(pilot)
-        assert order_row(app)[6] == "door squeaks"  # newest first
+        assert order_row(app)[7] == "door squeaks"  # newest first
         await pilot.press("t")
         await settle(pilot)
-        problems = [str(r[6]) for r in map(app.pane("dispatch").table.get_row_at, range(2))]
+        problems = [str(r[7]) for r in map(app.pane("dispatch").table.get_row_at, range(2))]
         assert problems == ["bathroom drain blocked", "door squeaks"]  # 20 min left before 24 h
         assert "by time left" in str(app.pane("dispatch").query_one(".pane-title").render())
 
@@ -221,7 +221,7 @@ async def test_reassign_needs_a_reason(desk_ctx: Any) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert the_order(desk_ctx).team_name == "Building 3 crew"
-        assert order_row(app)[5] == "Building 3 crew"
+        assert order_row(app)[6] == "Building 3 crew"
 
 
 async def test_not_reached_stays_waiting_and_a_supervisor_closes(desk_ctx: Any) -> None:
@@ -246,4 +246,4 @@ async def test_not_reached_stays_waiting_and_a_supervisor_closes(desk_ctx: Any) 
         await settle(pilot)
         order = the_order(desk_ctx)
         assert order.state == "closed"
-        assert order_row(app)[3] == "closed"
+        assert order_row(app)[4] == "closed"

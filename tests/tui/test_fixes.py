@@ -241,3 +241,38 @@ async def test_signing_the_handover_asks_for_the_incoming_clerk(desk_ctx: Any) -
         await pilot.press(*"Bob Li", "enter")
         await settle(pilot)
         assert app.clerk == "Bob Li" and "Bob Li" in str(app.status.render())
+
+
+async def test_on_duty_message_does_not_cover_the_help(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.simple import HelpScreen
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"Bob Li", "enter")
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Bob Li is on duty." in str(app.status.render())
+        box = app.screen.query_one(".help-box").region
+        toasts = [t.region for t in app.screen.query("Toast") if t.display]
+        assert not any(box.overlaps(t) for t in toasts)
+
+
+async def test_dispatch_shows_the_order_number_at_80_columns(desk_ctx: Any) -> None:
+    from deskclerk.services.orders import list_orders
+
+    number = list_orders(desk_ctx, limit=1).items[0].number
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        table = app.pane("dispatch").table
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[1] == "…-" + number.rsplit("-", 1)[1]
+        shown = "".join(s.text for s in table.render_line(1))
+        assert first[1] in shown and "bathroom" in shown

@@ -203,7 +203,7 @@ class DeskApp(DeskActions):
 
     def on_clerk_on_duty(self, message: ClerkOnDuty) -> None:
         self._on_duty(message.site, message.clerk, message.shift)
-        self.notify(f"{message.clerk} is on duty.")
+        self.status.say(f"{message.clerk} is on duty.")  # a toast would cover open boxes
         self.pane("handover").reload()  # the sheet the new clerk received
 
     def _ask_clerk(self, required: bool = False, incoming: bool = False) -> None:

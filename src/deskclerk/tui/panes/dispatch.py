@@ -27,6 +27,12 @@ def time_left(item: Any) -> str:
     return f"{sign}{minutes // 60}h{minutes % 60:02d}"
 
 
+def short_number(number: str) -> str:
+    """`WO-20261124-003` → `…-003`: the day's count, which is how clerks say an order."""
+    head, _, tail = number.rpartition("-")
+    return f"…-{tail}" if head else number
+
+
 class DispatchPane(RegisterPane):
     """Work orders with their deadline marks (50 %, 75 %, overdue)."""
 
@@ -34,6 +40,7 @@ class DispatchPane(RegisterPane):
     KINDS = frozenset({"order"})
     COLUMNS = (
         ("", 1),
+        ("No", 5),
         ("Logged", 11),
         ("Unit", 8),
         ("State", 10),
@@ -73,6 +80,7 @@ class DispatchPane(RegisterPane):
             state = f"{state} ‖"
         return (
             mark(item.alert),
+            short_number(item.number),
             short_time(ctx, item.logged_at),
             user_text(item.unit_code),
             state,
