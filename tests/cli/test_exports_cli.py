@@ -90,3 +90,18 @@ def test_bad_input(desk: Desk, tmp_path: Path) -> None:
     assert "--since must be before --until" in err
     assert "does not exist" in desk.fails("export", "notes", "-o", str(tmp_path / "no/x.csv"))
     desk.fails("export", "calls", code=2)  # -o is required
+
+
+def test_an_existing_file_is_not_replaced_without_force(desk: Desk, tmp_path: Path) -> None:
+    out = tmp_path / "calls.csv"
+    out.write_text("my own notes\n", encoding="utf-8")
+    err = desk.fails("export", "calls", "-o", str(out))
+    assert f"{out} exists already" in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "my own notes\n"
+    assert desk.ok("export", "calls", "-o", str(out), "--force").strip() == f"{out}: 2 calls"
+    assert out.read_text(encoding="utf-8-sig").startswith("id,")
+    folder = tmp_path / "out"
+    desk.ok("export", "all", "--format", "json", "-o", str(folder))
+    err = desk.fails("export", "all", "--format", "json", "-o", str(folder))
+    assert str(folder / "calls.json") in err and "exist already" in err
+    desk.ok("export", "all", "--format", "json", "-o", str(folder), "--force")

@@ -66,6 +66,29 @@ def _format(fmt: str | None, output: Path) -> str:
     return fmt
 
 
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace files that exist already.", show_default=False)
+]
+
+
+def _refuse_existing(register: str, fmt: str, output: Path) -> None:
+    """Stop before an export would replace a file that is there already (as backup does)."""
+    from deskclerk.services.exports import REGISTER_NAMES
+
+    target = output.expanduser()
+    if register == "all" and fmt != "xlsx":
+        there = [target / f"{name}.{fmt}" for name in REGISTER_NAMES] if target.is_dir() else []
+    else:
+        there = [target]
+    taken = [p for p in there if p.exists() and not p.is_dir()]
+    if taken:
+        names = ", ".join(str(p) for p in taken)
+        raise fail(
+            f"{names} {'exists' if len(taken) == 1 else 'exist'} already: "
+            "choose another name or add --force to replace"
+        )
+
+
 def _command(register: str) -> None:
     @handle_errors
     def export_command(
@@ -74,10 +97,13 @@ def _command(register: str) -> None:
         fmt: FormatOpt = None,
         since: SinceOpt = None,
         until: UntilOpt = None,
+        force: ForceOpt = False,
     ) -> None:
         from deskclerk.reports.export import export
 
         chosen = _format(fmt, output)
+        if not force:
+            _refuse_existing(register, chosen, output)
         desk = context(ctx)
         start, end = when(desk, since, "--since"), when(desk, until, "--until")
         if start and end and start >= end:
@@ -88,7 +114,8 @@ def _command(register: str) -> None:
 
     export_command.__doc__ = (
         f"{HELP[register]}\n\nVoided records are included (column 'voided'); ID numbers "
-        "are masked; times are the site's local time."
+        "are masked; times are the site's local time.  An existing file is not replaced "
+        "unless --force."
     )
     app.command(register)(export_command)
 
