@@ -78,6 +78,8 @@ def open_orders(ctx: Any) -> list[Any]:
 
 
 async def test_new_order_for_an_open_repair_asks_first(desk_ctx: Any) -> None:
+    from textual.widgets import Button
+
     from deskclerk.tui.modals.simple import ChoiceScreen
 
     before = open_orders(desk_ctx)
@@ -95,6 +97,10 @@ async def test_new_order_for_an_open_repair_asks_first(desk_ctx: Any) -> None:
         choice = app.screen
         assert isinstance(choice, ChoiceScreen)
         assert before[0].number in choice.question
+        box = choice.query_one(".confirm-box").region
+        for button in choice.query(Button):  # every answer readable, none cut off
+            assert box.contains_region(button.region)
+            assert len(str(button.label)) <= button.size.width
         await pilot.press("escape")  # cancel: nothing written, the form is kept
         await settle(pilot)
         assert app.screen is form and len(open_orders(desk_ctx)) == len(before)

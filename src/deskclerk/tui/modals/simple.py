@@ -70,12 +70,13 @@ class ChoiceScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm-box"):
             yield Static(Text(self.question), classes="confirm-question")
-            with Horizontal(classes="confirm-buttons"):
+            with Vertical(classes="choice-buttons"):
                 for i, (key, label, _value) in enumerate(self.choices):
-                    yield Button(f"{label} ({key})", id=f"choice-{i}")
-            keys = "    ".join(f"{k}: {label.lower()}" for k, label, _ in self.choices)
+                    yield Button(f"{key}  {label}", id=f"choice-{i}", compact=True)
             yield Static(
-                f"{keys}    Esc: {self.choices[-1][1].lower()}", classes="form-help", markup=False
+                f"Press the letter, or Tab and Enter · Esc: {self.choices[-1][1]}",
+                classes="form-help",
+                markup=False,
             )
 
     def on_mount(self) -> None:
