@@ -191,11 +191,13 @@ async def test_quick_line_repair_of_an_open_order_asks_first(desk_ctx: Any) -> N
     area_teams(desk_ctx)
     existing = open_orders(desk_ctx)[0]
     app = DeskApp(context=desk_ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("colon", *"3-1203 repair kitchen tap leaking @plumbing !4h")
         await settle(pilot)
-        assert existing.number in str(app.query_one("#quick-preview").render())
+        box = app.query_one("#quick-preview")
+        shown = "".join(s.text for y in range(box.size.height) for s in [box.render_line(y)])
+        assert existing.number in shown  # on screen at 80 columns, not cut off
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)

@@ -112,13 +112,24 @@ def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -
             "repair call + work order" if entry.category == "repair" else f"{entry.category} call",
             style="bold",
         )
+    # what stops or questions the save first: the preview has three lines at most
+    problems = list(entry.problems)
+    if resolved is not None:
+        problems += [p for p in (resolved.unit_problem, resolved.team_problem) if p]
+        if resolved.unit_problem == "" and not resolved.resident and entry.unit:
+            problems.append(NO_CALLER)
+    for problem in problems:
+        text.append("  ✗ ", style=colour("bold red"))
+        text.append(problem, style=colour("red"))
+    if resolved is not None and resolved.duplicate:
+        text.append("  ⚠ ", style=colour("bold yellow"))
+        text.append(f"{resolved.duplicate} already open for this unit (Enter asks)")
     if entry.unit:
         text.append(" · unit ")
         text.append(entry.unit)
         if resolved is not None and resolved.line and resolved.resident:
             text.append(" · caller assumed ")
             text.append(resolved.resident, style="bold")
-            text.append(" (F2 for another)")
     if entry.phone:
         text.append(" · ☎ ")
         text.append(entry.phone)
@@ -138,18 +149,6 @@ def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -
         if ctx is not None:
             at = ctx.local(ctx.now() + entry.due_in)
             text.append(at.strftime(" (%H:%M)"))
-    problems = list(entry.problems)
-    if resolved is not None:
-        problems += [p for p in (resolved.unit_problem, resolved.team_problem) if p]
-        if resolved.unit_problem == "" and not resolved.resident and entry.unit:
-            problems.append(NO_CALLER)
-    if resolved is not None and resolved.duplicate:
-        text.append("  ⚠ ", style=colour("bold yellow"))
-        text.append(resolved.duplicate_text)
-        text.append(" (Enter asks: attach / create / cancel)")
-    for problem in problems:
-        text.append("  ✗ ", style=colour("bold red"))
-        text.append(problem, style=colour("red"))
     return text
 
 
