@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -83,9 +84,44 @@ def test_check_reports_an_amended_record(desk: Desk) -> None:
     assert "all good" in desk.ok("check").lower()
     (call_id,) = [r["id"] for r in desk.rows("list", "calls")]
     desk.ok("amend", "call", str(call_id), "matter", "lift very noisy", "--reason", "typo")
+    # a correction through the history is reported, but is no problem for a nightly check
+    out = desk.ok("check")
+    heading, notice = out.splitlines()[:2]
+    assert heading == "Changed after handover (recorded in the history):"
+    assert notice.startswith(f"  handover {hid} (")
+    assert f"call {call_id} was amended (matter) by Desk Clerk on " in notice
+    assert "1 correction(s) after handover, each recorded in the history" in out
+    assert "all good" not in out
+
+
+def test_check_fails_on_a_record_edited_outside_deskclerk(desk: Desk) -> None:
+    hid = sheet_id(desk.ok("handover", "start"))
+    desk.ok("handover", "sign", str(hid))
+    (call_id,) = [r["id"] for r in desk.rows("list", "calls")]
+    with sqlite3.connect(desk.db_path) as conn:
+        conn.execute("UPDATE call SET matter = 'nothing happened' WHERE id = ?", (call_id,))
     result = desk("check")
     assert result.exit_code == 1
-    assert f"handover {hid}" in result.output and "amended (matter)" in result.output
+    assert (
+        f"call {call_id} was changed after the sheet was signed, with no entry in the history"
+        in result.stdout
+    )
+    assert "Changed after handover" not in result.stdout
+    assert "1 problem(s) found" in result.stderr
+
+
+def test_check_fails_on_tampering_beside_a_recorded_correction(desk: Desk) -> None:
+    hid = sheet_id(desk.ok("handover", "start"))
+    desk.ok("handover", "sign", str(hid))
+    (call_id,) = [r["id"] for r in desk.rows("list", "calls")]
+    desk.ok("void", "call", str(call_id), "--reason", "entered twice")
+    with sqlite3.connect(desk.db_path) as conn:
+        conn.execute("UPDATE handover_item SET text = 'nothing' WHERE handover_id = ?", (hid,))
+    result = desk("check")
+    assert result.exit_code == 1
+    assert "the sheet itself or the history before it was changed" in result.stdout
+    assert "Changed after handover (recorded in the history):" in result.stdout
+    assert f"call {call_id} was voided by Desk Clerk" in result.stdout
 
 
 def test_report_refusals(desk: Desk) -> None:

@@ -15,6 +15,7 @@ from deskclerk.db import session_scope
 from deskclerk.errors import Conflict, InvalidInput, NotFound
 from deskclerk.models import HandoverItem, WorkOrder
 from deskclerk.services import calls, directory, handover, notes, records, shifts, visits
+from deskclerk.services import handover_fingerprint as fp
 from deskclerk.services.context import Context
 
 OUT = "王芳"
@@ -307,6 +308,64 @@ def test_fingerprint_survives_progress_but_not_amendments(
     problems = handover.verify_fingerprints(desk)
     assert len(problems) == 2
     assert "WO-20261124-002 was changed after the sheet was signed, with no entry" in problems[1]
+
+
+def test_findings_tell_a_recorded_correction_from_tampering(
+    desk: Context, clock: FrozenClock
+) -> None:
+    ids = build_known_shift(desk)
+    signed = handover.sign(desk, handover.start_handover(desk, clerk=OUT).id, clerk=OUT)
+    assert fp.fingerprint_findings(desk) == ([], [])
+
+    clock.advance(minutes=30)
+    records.amend(
+        desk, "call", ids["call_callback"], "matter", "noise at night, 2nd floor",
+        reason="caller rang again", clerk=IN,
+    )  # fmt: skip
+    records.void(desk, "note", ids["note_normal"], reason="written twice", clerk=IN)
+    notices, problems = fp.fingerprint_findings(desk)
+    assert problems == []
+    where = f"handover {signed.id} (shift A 2026-11-24, signed by 王芳): "
+    assert notices == [
+        f"{where}call {ids['call_callback']} was amended (matter) by 李娜 on 2026-11-24 10:30 "
+        "after the sheet was signed",
+        f"{where}note {ids['note_normal']} was voided by 李娜 on 2026-11-24 10:30 "
+        "after the sheet was signed",
+    ]
+
+    # the same record edited behind deskclerk's back: no history entry, a problem
+    with session_scope(desk.engine, write=True) as s:
+        s.execute(
+            sa.update(WorkOrder)
+            .where(WorkOrder.id == ids["order_overdue"])  # type: ignore[arg-type]
+            .values(description="nothing wrong")
+        )
+    notices, problems = fp.fingerprint_findings(desk)
+    assert len(notices) == 2
+    assert problems == [
+        f"{where}WO-20261124-002 was changed after the sheet was signed, with no entry in "
+        "the history (edited outside deskclerk?)"
+    ]
+    # the old single list still carries both kinds
+    assert len(handover.verify_fingerprints(desk)) == 3
+
+
+def test_a_recorded_correction_does_not_hide_an_edited_sheet(
+    desk: Context, clock: FrozenClock
+) -> None:
+    ids = build_known_shift(desk)
+    signed = handover.sign(desk, handover.start_handover(desk, clerk=OUT).id, clerk=OUT)
+    clock.advance(minutes=5)
+    records.void(desk, "call", ids["call_callback"], reason="wrong unit", clerk=IN)
+    with session_scope(desk.engine, write=True) as s:
+        s.execute(
+            sa.update(HandoverItem)
+            .where(HandoverItem.id == signed.items[0].id)  # type: ignore[arg-type]
+            .values(attention=True, text="nothing to see")
+        )
+    notices, problems = fp.fingerprint_findings(desk)
+    assert len(notices) == 1 and "voided by 李娜" in notices[0]
+    assert len(problems) == 1 and "the sheet itself" in problems[0]
 
 
 def test_fingerprint_notices_an_edited_sheet(desk: Context) -> None:

@@ -145,7 +145,9 @@ def backup(
 def check(typer_ctx: typer.Context) -> None:
     """Check the database file, its links, and that no history entry was changed.
 
-    Prints each problem found and exits 1; prints "all good" otherwise.
+    Prints each problem found and exits 1.  Records of a signed handover corrected
+    through the history since are listed under "Changed after handover" and leave
+    the exit code 0; "all good" is printed when nothing at all is found.
     """
     from deskclerk.db import is_sqlite, session_scope
     from deskclerk.services.history import verify_chain
@@ -165,22 +167,36 @@ def check(typer_ctx: typer.Context) -> None:
         entries = conn.exec_driver_sql("SELECT count(*) FROM audit").scalar() or 0
     with session_scope(ctx.engine) as s:
         problems.extend(verify_chain(s))
-    problems.extend(_handover_problems(ctx))
+    notices, changed = _handover_findings(ctx)
+    problems.extend(changed)
     for problem in problems:
         typer.echo(problem)
+    if notices:
+        if problems:
+            typer.echo("")
+        typer.echo(CHANGED_AFTER_HANDOVER)
+        for notice in notices:
+            typer.echo(f"  {notice}")
     if problems:
         raise fail(f"{len(problems)} problem(s) found")
-    typer.echo(f"all good: the file is intact and the history ({entries:,} entries) is unchanged")
+    history_state = f"the history ({entries:,} entries) is unchanged"
+    if notices:
+        typer.echo(
+            f"no problem: the file is intact, {history_state}; "
+            f"{len(notices)} correction(s) after handover, each recorded in the history"
+        )
+    else:
+        typer.echo(f"all good: the file is intact and {history_state}")
 
 
-def _handover_problems(ctx: Context) -> list[str]:
-    """Signed handover sheets whose listed records changed since, if that service offers it."""
-    try:
-        from deskclerk.services import handover
-    except ImportError:
-        return []
-    verify = getattr(handover, "verify_fingerprints", None)
-    return list(verify(ctx)) if callable(verify) else []
+CHANGED_AFTER_HANDOVER = "Changed after handover (recorded in the history):"
+
+
+def _handover_findings(ctx: Context) -> tuple[list[str], list[str]]:
+    """Signed handover sheets whose listed records changed since: (notices, problems)."""
+    from deskclerk.services.handover_fingerprint import fingerprint_findings
+
+    return fingerprint_findings(ctx)
 
 
 @handle_errors

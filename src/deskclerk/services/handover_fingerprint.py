@@ -8,6 +8,10 @@ a correction through `records.amend`, a void, or a direct edit of a fact
 changes it.  The sheet's fingerprint covers the sheet as signed (header, items,
 digests) and the history chain head at that moment (the entry before the
 "sign" entry), so a rewritten history shows too.
+
+`fingerprint_findings` sorts what no longer matches: a record corrected through the
+history after signing is a notice (detectable and reported, not an alarm); a change
+with no history entry, a record gone, or an edited sheet is a problem.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -24,6 +28,9 @@ from sqlmodel import Session, col, select
 from deskclerk.models import Audit, Handover
 from deskclerk.services.handover_sheet import KIND_TABLES
 from deskclerk.services.history import GENESIS
+
+if TYPE_CHECKING:
+    from deskclerk.services.context import Context
 
 # The facts of each kind of record: what a later correction would change.
 FACTS: dict[str, tuple[str, ...]] = {
@@ -137,3 +144,90 @@ def sign_entry(session: Session, handover_id: int) -> Audit | None:
         .order_by(col(Audit.id))
         .limit(1)
     ).first()
+
+
+def fingerprint_findings(ctx: Context) -> tuple[list[str], list[str]]:
+    """Every signed handover checked against its fingerprint: (notices, problems).
+
+    Notices: a listed record amended or voided through the history after signing
+    (who, what and when, from its history entries).  Problems: a listed record changed
+    with no history entry after signing, a record gone, a signing missing from the
+    history, or the sheet (or the history before it) edited since it was signed.
+    """
+    from deskclerk.db import session_scope
+    from deskclerk.models import Shift
+    from deskclerk.services.handover_view import items_of, pattern_name
+
+    notices: list[str] = []
+    problems: list[str] = []
+    with session_scope(ctx.engine) as s:
+        signed = s.exec(
+            select(Handover).where(col(Handover.signed_at).is_not(None)).order_by(col(Handover.id))
+        ).all()
+        for h in signed:
+            assert h.id is not None and h.signed_at is not None
+            shift = s.get(Shift, h.shift_id) if h.shift_id is not None else None
+            name = shift.name if shift is not None and shift.name else ""
+            name = name or pattern_name(ctx, h.started_at)
+            where = (
+                f"handover {h.id} ({f'shift {name}' if name else 'outside the pattern'} "
+                f"{ctx.local(h.started_at):%Y-%m-%d}, signed by {h.outgoing})"
+            )
+            entry = sign_entry(s, h.id)
+            if entry is None or entry.id is None:
+                problems.append(f"{where}: its signing is missing from the history")
+                continue
+            items = items_of(s, h.id)
+            listed = [i for i in items if i.ref_id is not None]
+            now = record_digests(s, [(i.ref_kind, i.ref_id) for i in listed])
+            for item in listed:
+                current = now.get((item.ref_kind, item.ref_id), MISSING)
+                if current == item.digest:
+                    continue
+                label = _record_label(item.ref_kind, item.ref_id, item.text)
+                if current == MISSING:
+                    problems.append(f"{where}: {label} is no longer in the database")
+                    continue
+                recorded = _corrections_after(s, ctx, item.ref_kind, item.ref_id, entry.id)
+                if recorded:
+                    notices.append(f"{where}: {label} was {recorded} after the sheet was signed")
+                else:
+                    problems.append(
+                        f"{where}: {label} was changed after the sheet was signed, with no "
+                        "entry in the history (edited outside deskclerk?)"
+                    )
+            expected = sheet_fingerprint(h, items, chain_head_before(s, entry.id))
+            if expected != h.fingerprint or entry.new != h.fingerprint:
+                problems.append(
+                    f"{where}: the sheet itself or the history before it was changed after "
+                    "it was signed (its fingerprint no longer matches)"
+                )
+    return notices, problems
+
+
+def _record_label(kind: str, ref_id: int, text: str) -> str:
+    """How a listed record is named: a work order by its number, others by kind and id."""
+    if kind == "order":
+        return text.split(" · ", 1)[0]
+    return f"{kind} {ref_id}"
+
+
+def _corrections_after(session: Session, ctx: Context, kind: str, ref_id: int, sign_id: int) -> str:
+    """The amendments and voids of a record entered in the history after the signing."""
+    from deskclerk.services.handover_view import local_stamp
+
+    entries = session.exec(
+        select(Audit)
+        .where(
+            Audit.entity == kind,
+            Audit.entity_id == ref_id,
+            col(Audit.action).in_(CORRECTIONS),
+            col(Audit.id) > sign_id,
+        )
+        .order_by(col(Audit.id))
+    ).all()
+    parts = []
+    for e in entries:
+        what = "voided" if e.action == "void" else f"amended ({e.field_name})"
+        parts.append(f"{what} by {e.actor} on {local_stamp(ctx, e.at)}")
+    return "; ".join(parts)
