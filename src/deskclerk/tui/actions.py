@@ -42,7 +42,7 @@ class DeskActions(App[None]):
     def panes(self) -> list[RegisterPane]:
         raise NotImplementedError
 
-    def _arrange(self) -> None:
+    def _arrange(self, focusing: bool = False) -> None:
         raise NotImplementedError
 
     def _ask_clerk(self, required: bool = False, incoming: bool = False) -> None:
@@ -119,7 +119,7 @@ class DeskActions(App[None]):
         if name not in PANES:
             return
         self.active = name
-        self._arrange()
+        self._arrange(focusing=focus)
         if focus:
             self.action_focus_pane()
 

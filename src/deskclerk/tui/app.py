@@ -122,7 +122,7 @@ class DeskApp(DeskActions):
     def on_resize(self) -> None:
         self._arrange()
 
-    def _arrange(self) -> None:
+    def _arrange(self, focusing: bool = False) -> None:
         wide = self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
         self.pane_box.set_class(wide, "-wide")
         for pane in self.panes():
@@ -132,6 +132,8 @@ class DeskApp(DeskActions):
             pane.styles.layer = "front" if front or wide else "back"
             pane.set_class(front and wide, "-active")  # the accent border, 2×2 only
             pane.table.can_focus = front or wide  # Tab never lands in a covered pane
+            # covered tables keep the focused look, so a switch redraws no rows
+            pane.table.light(covered=not (front or wide), focusing=front and focusing)
 
     # --- opening ---------------------------------------------------------------
 

@@ -28,7 +28,7 @@ class KeyBar(Static):
 
     def _changed(self, screen: Any) -> None:
         if screen is self.screen:
-            self.call_after_refresh(self.draw)
+            self.draw()  # now, so the new keys go out in the same frame as the focus change
 
     def draw(self) -> None:
         """Redraw if the keys on offer changed."""
@@ -56,4 +56,4 @@ class KeyBar(Static):
         for key, description in items:
             text.append(f" {key} ", style="reverse")
             text.append(f" {description} ")
-        self.update(text)
+        self.update(text, layout=False)  # one docked line: its size never changes

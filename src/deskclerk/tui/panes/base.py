@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from deskclerk.tui.messages import PaneLoaded, RowsFetched
+from deskclerk.tui.panes.table import PaneTable
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
@@ -137,7 +138,7 @@ class RegisterPane(Vertical):
 
     def compose(self) -> Any:
         yield Static(self.TITLE, classes="pane-title")
-        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True)
+        table = PaneTable(cursor_type="row", zebra_stripes=True)
         for label, width in self.COLUMNS:
             table.add_column(label, width=width)
         table.display = False  # until rows come: the first frame draws no empty tables
@@ -163,8 +164,8 @@ class RegisterPane(Vertical):
             table.refresh()
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one(DataTable)
+    def table(self) -> PaneTable:
+        return self.query_one(PaneTable)
 
     @property
     def desk(self) -> Desk:

@@ -1,0 +1,79 @@
+"""A pane's table that keeps its drawn rows when the focus moves between panes.
+
+Textual's DataTable draws a focused table differently (a tint and the cursor's
+colour) and throws away every drawn row whenever its focus changes.  On a small
+screen the panes lie on top of each other, so a pane switch moved the focus and
+redrew two whole tables.  Here the focused look hangs on the `-lit` class
+instead: the covered tables of a small screen keep it (nobody sees them), so the
+focus moving from one pane to the next changes no picture and redraws nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import DataTable
+
+LIT = "-lit"
+
+
+class PaneTable(DataTable[Any]):
+    """A DataTable drawn "focused" while it has the `-lit` class."""
+
+    # The same rules as DataTable's own `:focus` block, for `.-lit`.
+    DEFAULT_CSS = """
+    PaneTable.-lit {
+        background-tint: $foreground 5%;
+        & > .datatable--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .datatable--header {
+            background-tint: $foreground 5%;
+        }
+        & > .datatable--fixed-cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+        }
+    }
+    """
+
+    _focus_flip = False
+    covered = False  # set by the desk: under the front pane of a small screen
+
+    def on_focus(self) -> None:
+        self.set_class(True, LIT)
+
+    def on_blur(self) -> None:
+        self.set_class(self.covered, LIT)
+
+    def light(self, covered: bool, focusing: bool = False) -> None:
+        """Where the desk put this table: covered ones stay lit, a shown one is lit with the focus."""
+        self.covered = covered
+        self.set_class(covered or focusing or self.has_focus, LIT)
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """The focus alone changes no style here (the `-lit` class does): keep the rows."""
+        self._focus_flip = True
+        try:
+            super().watch_has_focus(has_focus)
+        finally:
+            self._focus_flip = False
+
+    def notify_style_update(self) -> None:
+        if self._focus_flip and self.has_class(LIT):
+            # restyled for `:focus` while lit: the rules give the same values, so the
+            # drawn rows stay valid; only the widget's own style caches are renewed
+            super(DataTable, self).notify_style_update()
+            self.refresh()
+            return
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the caches are keyed by the look (lit or not), not by the focus itself
+        state = self.get_pseudo_class_state()
+        self._pseudo_class_state = state._replace(focus=self.has_class(LIT))
+        return super(DataTable, self).render_lines(crop)
