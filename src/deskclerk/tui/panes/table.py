@@ -41,7 +41,6 @@ class PaneTable(DataTable[Any]):
     }
     """
 
-    _focus_flip = False
     covered = False  # set by the desk: under the front pane of a small screen
 
     def on_focus(self) -> None:
@@ -56,21 +55,13 @@ class PaneTable(DataTable[Any]):
         self.set_class(covered or focusing or self.has_focus, LIT)
 
     def watch_has_focus(self, has_focus: bool) -> None:
-        """The focus alone changes no style here (the `-lit` class does): keep the rows."""
-        self._focus_flip = True
-        try:
-            super().watch_has_focus(has_focus)
-        finally:
-            self._focus_flip = False
+        """No restyle for the focus while lit: the look is the same either way.
 
-    def notify_style_update(self) -> None:
-        if self._focus_flip and self.has_class(LIT):
-            # restyled for `:focus` while lit: the rules give the same values, so the
-            # drawn rows stay valid; only the widget's own style caches are renewed
-            super(DataTable, self).notify_style_update()
-            self.refresh()
-            return
-        super().notify_style_update()
+        (A restyle would also touch the scrollbar, which costs a second layout pass.)
+        The next class change restyles the table with its real focus state.
+        """
+        if not self.has_class(LIT):
+            super().watch_has_focus(has_focus)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # the caches are keyed by the look (lit or not), not by the focus itself
