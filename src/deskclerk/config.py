@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time, tzinfo
+from datetime import datetime, time, tzinfo
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -101,14 +103,31 @@ class Settings:
     prices: dict[str, float] = field(default_factory=dict)
     source: Path | None = None
 
-    @property
+    @cached_property
     def tz(self) -> tzinfo:
-        """The site's time zone, in which every time is shown."""
+        """The site's time zone, in which every time is shown (worked out once)."""
         if self.timezone_name:
             return ZoneInfo(self.timezone_name)
-        local = __import__("datetime").datetime.now().astimezone().tzinfo
-        assert local is not None
-        return local
+        return local_zone()
+
+
+def local_zone() -> tzinfo:
+    """The machine's zone with its summer-time rules where they can be found.
+
+    $TZ or the /etc/localtime link names it; failing both, today's fixed offset.
+    """
+    names = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        names.append(str(Path("/etc/localtime").resolve()).partition("zoneinfo/")[2])
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    local = datetime.now().astimezone().tzinfo
+    assert local is not None
+    return local
 
 
 def _parse_time(value: str, where: str) -> time:

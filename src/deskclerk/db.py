@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -113,6 +114,17 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _writer(engine: Engine) -> Engine:
+    """The engine's write-lock-first view, made once per engine (every save uses it)."""
+    writer = _WRITERS.get(engine)
+    if writer is None:
+        writer = _WRITERS[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
+    return writer
+
+
 @contextmanager
 def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session whose work is committed when the block ends, rolled back on error.
@@ -121,7 +133,7 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     two desks saving at once queue instead of failing.  The commit has returned,
     and so the record is on disk, before the caller tells anyone it is saved.
     """
-    bind: Any = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
+    bind: Any = _writer(engine) if write else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=False)
     try:
         yield session
