@@ -113,12 +113,15 @@ def test_database_from_a_newer_deskclerk_is_refused_and_untouched(tmp_path: Path
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     before = _content(path)
+    before_bytes = path.read_bytes()
 
     with pytest.raises(StorageError) as err:
         open_database(f"sqlite:///{path}")
 
     assert "newer deskclerk" in err.value.message
     assert "9999" in err.value.message
-    # Opening sets the journal mode (a header byte); schema and records stay as they were.
     assert _content(path) == before
+    # byte for byte, the header too: the version is read before WAL is switched on
+    assert path.read_bytes() == before_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newer.db"]  # no -wal, no -shm
     assert list(tmp_path.glob("*.bak")) == []

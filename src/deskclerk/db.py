@@ -138,7 +138,9 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:
+        # any refusal of the database (locked, full, a constraint, a damaged file),
+        # worded by what the block was doing: saving, or only reading
         session.rollback()
         raise (_storage_error(exc) if write else _read_error(exc)) from exc
     except BaseException:
@@ -148,13 +150,13 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         session.close()
 
 
-def _read_error(exc: sa.exc.OperationalError) -> StorageError:
+def _read_error(exc: sa.exc.DBAPIError) -> StorageError:
     """A read that failed (e.g. a column missing): nothing was being saved."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
     return StorageError(f"the database could not be read: {text}")
 
 
-def _storage_error(exc: sa.exc.OperationalError) -> StorageError:
+def _storage_error(exc: sa.exc.DBAPIError) -> StorageError:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     low = text.lower()
     if "full" in low:
@@ -193,12 +195,45 @@ def prepare_database(engine: Engine, *, backup_dir: Path | None = None) -> Path 
     An empty database is created at the head revision.  An older one is backed
     up first, then upgraded.  A database written by a newer deskclerk is refused.
     """
+    path = sqlite_path(engine.url)
     try:
-        rev = current_revision(engine)
+        # A SQLite file is looked at read-only first: the engine's first connection
+        # switches it to WAL (a header byte), and a file we refuse stays as it was.
+        rev = _peek_revision(path) if path is not None else current_revision(engine)
     except sa.exc.DatabaseError as exc:
         raise StorageError(f"The database cannot be opened: {exc.orig}.") from None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"The database cannot be opened: {exc}.") from None
+    _refuse_unknown(rev)
     if rev == SCHEMA_HEAD:
         return None
+    backup = None
+    if rev is not None and path is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target_dir = backup_dir or path.parent
+        backup = target_dir / f"{path.stem}.before-{SCHEMA_HEAD}.{stamp}.bak"
+        backup_sqlite(engine, backup)
+    _upgrade(engine)
+    return backup
+
+
+def _peek_revision(path: Path) -> str | None:
+    """`current_revision` of a SQLite file, read without changing a byte of it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            return "unversioned" if tables else None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    finally:
+        conn.close()
+
+
+def _refuse_unknown(rev: str | None) -> None:
+    """Refuse a file that is not a deskclerk database, or one of a newer deskclerk."""
     if rev == "unversioned":
         raise StorageError(
             "This file is not a deskclerk database (it has tables but no schema version)."
@@ -208,15 +243,6 @@ def prepare_database(engine: Engine, *, backup_dir: Path | None = None) -> Path 
             f"This database was written by a newer deskclerk (schema {rev}; this one knows up to "
             f"{SCHEMA_HEAD}). Upgrade deskclerk to open it; nothing was changed."
         )
-    backup = None
-    path = sqlite_path(engine.url)
-    if rev is not None and path is not None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target_dir = backup_dir or path.parent
-        backup = target_dir / f"{path.stem}.before-{SCHEMA_HEAD}.{stamp}.bak"
-        backup_sqlite(engine, backup)
-    _upgrade(engine)
-    return backup
 
 
 def _upgrade(engine: Engine) -> None:
