@@ -29,4 +29,4 @@ class Conflict(DeskError):
 
 
 class StorageError(DeskError):
-    """The database refused the save (disk full, file gone, newer schema)."""
+    """The database refused a save or a read (disk full, file gone, newer schema, damage)."""

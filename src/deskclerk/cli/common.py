@@ -46,6 +46,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             reason = database_error_text(exc)
             if reason is None:
                 raise
+            if is_write_error(exc):
+                raise fail(f"the database refused the save ({reason}): nothing was saved") from None
             raise fail(f"the database could not be read: {reason}") from None
 
     return wrapper
@@ -63,6 +65,15 @@ def database_error_text(exc: BaseException) -> str | None:
     orig = getattr(exc, "orig", None)
     text = str(orig) if orig is not None else str(exc).split("\n", 1)[0]
     return text or type(exc).__name__
+
+
+_WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "COMMIT")
+
+
+def is_write_error(exc: BaseException) -> bool:
+    """True if the failed statement was writing (INSERT, UPDATE, … or the commit)."""
+    statement = str(getattr(exc, "statement", None) or "").lstrip().upper()
+    return statement.startswith(_WRITING)
 
 
 def db_option(ctx: typer.Context) -> str | None:
