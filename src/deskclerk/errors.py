@@ -28,5 +28,9 @@ class Conflict(DeskError):
     """The action does not fit the record's present state (e.g. signing out twice)."""
 
 
+class NotAllowed(DeskError):
+    """The person acting may not do this (e.g. a clerk closing an order a supervisor must)."""
+
+
 class StorageError(DeskError):
     """The database refused a save or a read (disk full, file gone, newer schema, damage)."""

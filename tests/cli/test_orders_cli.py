@@ -153,9 +153,20 @@ def test_pause_resume_and_close(desk: Desk) -> None:
     assert "paused" not in desk.ok("order", "resume", n)
     desk.ok("order", "arrive", n)
     desk.ok("order", "done", n)
-    assert desk.ok("order", "close", n, "--reason", "resident away for a month").startswith(
-        f"{n}: closed"
+    desk.ok("staff", "add", "Desk Clerk", "--role", "clerk")
+    err = desk.fails("order", "close", n, "--reason", "resident away for a month")
+    assert err.strip() == (
+        "deskclerk: Only a supervisor can close an order without a callback; Desk Clerk is a "
+        "clerk. Ask a supervisor."
     )
+    desk.ok("staff", "add", "周主管", "--role", "supervisor")
+    out = desk.ok("order", "close", n, "--reason", "resident away", "--clerk", "周主管")
+    assert out.startswith(f"{n}: closed")
+    err = desk.fails("order", "reopen", n, "--reason", "leaking again", "--clerk", "Zhou")
+    assert "no staff member called Zhou" in err
+    assert 'deskclerk staff add "Zhou" --role supervisor' in err
+    out = desk.ok("order", "reopen", n, "--reason", "leaking again", "--clerk", "周主管")
+    assert out.startswith(f"{n}: dispatched")
 
 
 def test_slip_as_text_to_stdout_and_files(desk: Desk, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from deskclerk.clock import FrozenClock
 from deskclerk.db import session_scope
-from deskclerk.errors import Conflict, InvalidInput, NotFound
+from deskclerk.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from deskclerk.models import WorkOrder
 from deskclerk.services import calls, directory, order_rows, orders, search
 from deskclerk.services.context import Context
@@ -34,6 +34,7 @@ def site(ctx: Context) -> Context:
     directory.add_team(ctx, "Plumbing", categories="plumbing", clerk="ann")
     directory.add_team(ctx, "Electrical", categories="electrical", clerk="ann")
     directory.add_team(ctx, "Handymen", categories="general", clerk="ann")
+    directory.add_staff(ctx, "sue", role="supervisor", clerk="ann")
     return ctx
 
 
@@ -557,6 +558,33 @@ def test_supervisor_close_and_reopen_need_a_reason(site: Context) -> None:
         orders.record_callback(site, o.number, clerk="ann", reached=False)
     r = orders.reopen(site, o.number, clerk="sue", reason="leaking again")
     assert (r.state, r.reopened_count, r.closed_at) == ("dispatched", 1, None)
+
+
+def test_only_a_supervisor_closes_or_reopens(site: Context) -> None:
+    directory.add_staff(site, "李娜", role="clerk", clerk="ann")
+    o = to_done(site, new(site).number)
+    with pytest.raises(NotAllowed) as err:
+        orders.close(site, o.number, clerk="李娜", reason="resident away")
+    assert err.value.message == (
+        "Only a supervisor can close an order without a callback; 李娜 is a clerk. "
+        "Ask a supervisor."
+    )
+    with pytest.raises(NotFound) as missing:
+        orders.close(site, o.number, clerk="Zhou Min", reason="resident away")
+    assert "no staff member called Zhou Min" in missing.value.message
+    assert 'deskclerk staff add "Zhou Min" --role supervisor' in missing.value.message
+    assert orders.get_order(site, o.number).state == "done"  # nothing changed
+    orders.close(site, o.number, clerk="SUE", reason="resident away")  # name case does not matter
+    with pytest.raises(NotAllowed, match="Only a supervisor can reopen an order; 李娜 is a clerk"):
+        orders.reopen(site, o.number, clerk="李娜", reason="leaking again")
+    assert orders.get_order(site, o.number).state == "closed"
+    assert [e.kind for e in orders.order_events(site, o.number)][-1] == "closed"
+
+
+def test_a_not_satisfied_callback_reopens_for_any_clerk(site: Context) -> None:
+    o = to_done(site, new(site).number)  # "bob" is on no staff list
+    r = orders.record_callback(site, o.number, clerk="bob", reached=True, satisfied=False)
+    assert (r.state, r.reopened_count) == ("dispatched", 1)
 
 
 # --- paid service --------------------------------------------------------------------------------

@@ -225,8 +225,10 @@ async def test_reassign_needs_a_reason(desk_ctx: Any) -> None:
 
 
 async def test_not_reached_stays_waiting_and_a_supervisor_closes(desk_ctx: Any) -> None:
+    from deskclerk.services.directory import add_staff
     from deskclerk.services.orders import arrive, dispatch, finish
 
+    add_staff(desk_ctx, CLERK, role="supervisor", clerk=CLERK)  # only a supervisor closes
     ref = the_order(desk_ctx).id
     dispatch(desk_ctx, ref, clerk=CLERK, team="Plumbing")
     arrive(desk_ctx, ref, clerk=CLERK)

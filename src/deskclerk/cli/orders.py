@@ -324,24 +324,47 @@ def cancel(typer_ctx: typer.Context, ref: Ref, reason: ReasonOpt, clerk: ClerkOp
     _say(ctx, orders.cancel(ctx, ref, clerk=clerk_name(clerk), reason=reason))
 
 
+SupervisorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--clerk",
+        metavar="NAME",
+        help=(
+            "The supervisor doing it, as on the staff list (default: $DESKCLERK_CLERK, else "
+            "your login name)."
+        ),
+        show_default=False,
+    ),
+]
+
+
 @app.command("close")
 @handle_errors
-def close(typer_ctx: typer.Context, ref: Ref, reason: ReasonOpt, clerk: ClerkOpt = None) -> None:
+def close(
+    typer_ctx: typer.Context, ref: Ref, reason: ReasonOpt, clerk: SupervisorOpt = None
+) -> None:
     """Supervisor: close a done order without a callback, with a reason."""
-    from deskclerk.services import orders
-
-    ctx = context(typer_ctx)
-    _say(ctx, orders.close(ctx, ref, clerk=clerk_name(clerk), reason=reason))
+    _supervisors_step(typer_ctx, "close", ref, reason, clerk)
 
 
 @app.command("reopen")
 @handle_errors
-def reopen(typer_ctx: typer.Context, ref: Ref, reason: ReasonOpt, clerk: ClerkOpt = None) -> None:
+def reopen(
+    typer_ctx: typer.Context, ref: Ref, reason: ReasonOpt, clerk: SupervisorOpt = None
+) -> None:
     """Supervisor: send a done or closed order back to its team, with a reason."""
+    _supervisors_step(typer_ctx, "reopen", ref, reason, clerk)
+
+
+def _supervisors_step(
+    typer_ctx: typer.Context, step: str, ref: str, reason: str, clerk: str | None
+) -> None:
+    """close or reopen: the service refuses anyone but a supervisor on the staff list."""
     from deskclerk.services import orders
 
     ctx = context(typer_ctx)
-    _say(ctx, orders.reopen(ctx, ref, clerk=clerk_name(clerk), reason=reason))
+    run = orders.close if step == "close" else orders.reopen
+    _say(ctx, run(ctx, ref, clerk=clerk_name(clerk), reason=reason))
 
 
 @app.command("pause")

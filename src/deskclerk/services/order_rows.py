@@ -31,7 +31,7 @@ from deskclerk.models import (
 )
 from deskclerk.services import deadlines, history, search
 from deskclerk.services.context import Context
-from deskclerk.services.directory import TeamPublic
+from deskclerk.services.staff import TeamPublic, team_rows
 from deskclerk.services.tables import insert_row, table_of
 
 WO = table_of(WorkOrder)
@@ -460,23 +460,6 @@ def insert_numbered(s: Session, values: dict[str, Any], logged_local_day: str) -
 # --- teams -----------------------------------------------------------------------------
 
 
-def _team_rows(s: Session) -> list[TeamPublic]:
-    rows = s.execute(
-        sa.select(T.c.id, T.c.name, T.c.categories, T.c.areas)
-        .where(T.c.active.is_(True))
-        .order_by(T.c.name, T.c.id)
-    )
-    return [
-        TeamPublic(
-            r.id,
-            r.name,
-            tuple(c.strip().casefold() for c in r.categories.split(",") if c.strip()),
-            tuple(a.strip().upper() for a in r.areas.split(",") if a.strip()),
-        )
-        for r in rows
-    ]
-
-
 def choose_team(teams: list[TeamPublic], area: str, category: str) -> TeamPublic | None:
     """The team that covers `category` in `area`.
 
@@ -510,4 +493,4 @@ def suggest_in(s: Session, unit_id: int | None, category: str) -> TeamPublic | N
     area = ""
     if unit_id is not None:
         area = s.execute(sa.select(U.c.area).where(U.c.id == unit_id)).scalar() or ""
-    return choose_team(_team_rows(s), area, category)
+    return choose_team(team_rows(s), area, category)

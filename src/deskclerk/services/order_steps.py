@@ -25,7 +25,6 @@ from deskclerk.errors import Conflict, InvalidInput
 from deskclerk.models import OrderState, Verdict
 from deskclerk.services import deadlines
 from deskclerk.services.context import Context
-from deskclerk.services.directory import TeamPublic, team_ref
 from deskclerk.services.order_rows import (
     STATE_WORDS,
     WO,
@@ -39,6 +38,7 @@ from deskclerk.services.order_rows import (
     shown_time,
     suggest_in,
 )
+from deskclerk.services.staff import TeamPublic, require_supervisor, team_ref
 from deskclerk.timeparse import as_instant
 
 _WORKING = (OrderState.logged.value, OrderState.dispatched.value, OrderState.on_site.value)
@@ -468,10 +468,15 @@ def record_callback(
 
 
 def reopen(ctx: Context, ref: int | str, *, clerk: str, reason: str) -> OrderPublic:
-    """A supervisor sends a done or closed order back to its team, with a reason."""
+    """A supervisor sends a done or closed order back to its team, with a reason.
+
+    `clerk` must be a supervisor on the staff list (NotFound or NotAllowed, worded
+    for the clerk, otherwise); the "not satisfied" callback reopens for anyone.
+    """
     reason = _required(reason, "reason")
 
     def step(s: Session, row: Any, clerk: str) -> None:
+        require_supervisor(s, clerk, "reopen an order")
         if row.state in _WORKING:
             raise Conflict(
                 f"{row.number} is still open ({STATE_WORDS[row.state]}); nothing to reopen."
@@ -485,10 +490,15 @@ def reopen(ctx: Context, ref: int | str, *, clerk: str, reason: str) -> OrderPub
 
 
 def close(ctx: Context, ref: int | str, *, clerk: str, reason: str) -> OrderPublic:
-    """A supervisor's close of a done order without a callback (the reason is kept)."""
+    """A supervisor's close of a done order without a callback (the reason is kept).
+
+    `clerk` must be a supervisor on the staff list (NotFound or NotAllowed, worded
+    for the clerk, otherwise).
+    """
     reason = _required(reason, "reason")
 
     def step(s: Session, row: Any, clerk: str) -> None:
+        require_supervisor(s, clerk, "close an order without a callback")
         if row.state in _WORKING:
             raise Conflict(
                 f"{row.number} is not done yet (it is {STATE_WORDS[row.state]}); cancel it with a "
