@@ -208,3 +208,28 @@ def test_without_team_the_order_stays_logged_and_the_team_is_suggested(desk: Des
     help_text = " ".join(desk.ok("order", "add", "--help").split())
     assert "stays logged until dispatched" in help_text
     assert "default: the one covering" not in help_text
+
+
+def test_add_warns_when_the_team_named_does_not_cover_the_category(desk: Desk) -> None:
+    desk.ok("team", "add", "电梯班 Lifts", "--categories", "lift")
+    result = desk(
+        "order", "add", "--unit", "3-1203", "--problem", "lift stuck on 12",
+        "--category", "lift", "--team", "水电班",
+    )  # fmt: skip
+    assert result.exit_code == 0  # still created, and dispatched as asked
+    n = result.stdout.strip()
+    assert desk.rows("list", "orders")[0]["team_name"] == "水电班"
+    warning = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warning == [
+        "warning: 水电班 does not cover lift work (it covers plumbing, electrical); 电梯班 Lifts "
+        f"does: deskclerk order dispatch {n} --team '电梯班 Lifts' --reason REASON. "
+        "The order was dispatched to 水电班 as asked."
+    ]
+    # a team of the category, or a general team, gets no warning
+    for team, category in (("水电班", "plumbing"), ("General", "painting")):
+        result = desk(
+            "order", "add", "--unit", "0801", "--problem", "x", "--category", category,
+            "--team", team, "--force",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "warning" not in result.stderr, result.stderr

@@ -169,6 +169,28 @@ def add(
     typer.echo(summary(ctx, order), err=True)
     if order.state == "logged":
         _suggest(ctx, order)
+    elif team:
+        _warn_if_not_covering(ctx, order)
+
+
+def _warn_if_not_covering(ctx: Context, order: OrderPublic) -> None:
+    """Warn (the order stands) when the team named does not take this kind of work."""
+    from deskclerk.services import orders
+    from deskclerk.services.directory import list_teams
+    from deskclerk.services.order_rows import covers
+
+    team = next((t for t in list_teams(ctx) if t.name == order.team_name), None)
+    if team is None or covers(team, order.category):
+        return
+    takes = ", ".join(team.categories) or "no category yet"
+    words = f"warning: {team.name} does not cover {order.category} work (it covers {takes})"
+    better = orders.suggest_team(ctx, order.unit_code, order.category)
+    if better is not None and better.id != team.id:
+        words += (
+            f"; {better.name} does: deskclerk order dispatch {order.number} "
+            f"--team {_shell_word(better.name)} --reason REASON"
+        )
+    typer.echo(f"{words}. The order was dispatched to {team.name} as asked.", err=True)
 
 
 def _suggest(ctx: Context, order: OrderPublic) -> None:

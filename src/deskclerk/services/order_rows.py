@@ -460,6 +460,11 @@ def insert_numbered(s: Session, values: dict[str, Any], logged_local_day: str) -
 # --- teams -----------------------------------------------------------------------------
 
 
+def covers(team: TeamPublic, category: str) -> bool:
+    """True if the team takes `category` work: it lists it, or it is a "general" team."""
+    return bool({category.casefold(), DEFAULT_CATEGORY} & set(team.categories))
+
+
 def choose_team(teams: list[TeamPublic], area: str, category: str) -> TeamPublic | None:
     """The team that covers `category` in `area`.
 
