@@ -318,9 +318,9 @@ def write_report(ctx: Context, month: str, fmt: str, path: Path | str) -> Path:
         atomic_write_text(path, render_md(report))
     elif fmt == "pdf":
         from deskclerk.reports.monthly_pdf import render_pdf
-        from deskclerk.reports.pdf import write_pdf
+        from deskclerk.reports.pdf import render_with_quick_font, write_pdf
 
-        write_pdf(render_pdf(report), path)
+        write_pdf(render_with_quick_font(lambda font: render_pdf(report, font)), path)
     else:
         from deskclerk.reports.monthly_xlsx import render_xlsx
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deskclerk.reports import charts
@@ -55,12 +56,12 @@ def _heading_style() -> Any:
     return FontFace(emphasis="BOLD", fill_color=(230, 234, 242))
 
 
-def render_pdf(r: MonthlyReport) -> FPDF:
-    """The report as an A4 PDF document (CJK font from reports/pdf.py)."""
+def render_pdf(r: MonthlyReport, font: Path | None = None) -> FPDF:
+    """The report as an A4 PDF document (the CJK font of reports/pdf.py, or `font`)."""
     from deskclerk.reports.pdf import pdf_document
 
     tz = r.tz
-    doc = pdf_document(f"{TITLE} {r.month}", footer=f"{r.site} {r.month}".strip())
+    doc = pdf_document(f"{TITLE} {r.month}", footer=f"{r.site} {r.month}".strip(), font=font)
     doc.add_page()
     doc.set_font(size=15, style="B")
     doc.cell(0, 9, f"{TITLE} — {r.month}", new_x="LMARGIN", new_y="NEXT")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,8 +70,10 @@ def find_cjk_font() -> Path | None:
     return None
 
 
-def pdf_document(title: str, *, page_format: str = "A4", footer: str = "") -> FPDF:
-    """A new PDF with the CJK font registered as the default family `desk`.
+def pdf_document(
+    title: str, *, page_format: str = "A4", footer: str = "", font: Path | None = None
+) -> FPDF:
+    """A new PDF with the CJK font (or `font`) registered as the default family `desk`.
 
     Pages carry "page N of M" and `footer` (e.g. a fingerprint) at the foot.
     Raises DeskError with instructions when no suitable font is installed.
@@ -78,7 +81,7 @@ def pdf_document(title: str, *, page_format: str = "A4", footer: str = "") -> FP
     from fpdf import FPDF
     from fpdf.output import OutputProducer
 
-    font = find_cjk_font()
+    font = font or find_cjk_font()
     if font is None:
         raise DeskError(MISSING_FONT)
 
@@ -129,3 +132,27 @@ def write_pdf(doc: FPDF, path: Path) -> Path:
     from deskclerk.reports.files import atomic_write_bytes
 
     return atomic_write_bytes(path, bytes(doc.output()))
+
+
+def lacks_glyphs(doc: FPDF) -> bool:
+    """True if some text of `doc` asked for a character its font does not have."""
+    return any(getattr(entry, "missing_glyphs", None) for entry in doc.fonts.values())
+
+
+def render_with_quick_font(render: Callable[[Path | None], FPDF]) -> FPDF:
+    """The document `render(font)` draws, first with the cached common-character copy
+    of the print font (fast to read), again with the full font if that copy lacked a
+    character.  `render(None)` must use the full font (`pdf_document`'s default)."""
+    from deskclerk.reports.print_font import common_font, forget
+
+    full = find_cjk_font()
+    quick = common_font(full) if full is not None else None
+    if quick is not None:
+        try:
+            doc = render(quick)
+        except DeskError:  # the copy could not be read: make it again next time
+            forget(quick)
+        else:
+            if not lacks_glyphs(doc):
+                return doc
+    return render(None)
