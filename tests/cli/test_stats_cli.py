@@ -60,3 +60,31 @@ def test_report_monthly(desk: Desk, tmp_path: Path) -> None:
     assert os.stat(target).st_mode & 0o777 == 0o600
     assert "YYYY-MM" in desk.fails("report", "monthly", "--month", "10/2026", "-o", "-")
     desk.fails("report", "monthly", "-f", "pdf", "-o", "-", code=2)
+
+
+def test_report_monthly_keeps_an_existing_file_unless_force(desk: Desk, tmp_path: Path) -> None:
+    target = tmp_path / "october.md"
+    target.write_text("last month's notes\n")
+    err = desk.fails("report", "monthly", "--month", "2026-10", "-o", str(target))
+    assert "exists already" in err and "--force" in err
+    assert target.read_text() == "last month's notes\n"
+    desk.ok("report", "monthly", "--month", "2026-10", "-o", str(target), "--force")
+    assert target.read_text().startswith("# Service-quality report")
+
+
+def test_report_monthly_refuses_a_month_to_come_and_warns_on_this_month(
+    desk: Desk, tmp_path: Path
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    this_month = now.strftime("%Y-%m")
+    next_year = f"{now.year + 1}-01"
+    err = desk.fails("report", "monthly", "--month", next_year, "-o", str(tmp_path / "n.md"))
+    assert f"{next_year} has not begun yet" in err
+    assert not (tmp_path / "n.md").exists()
+    result = desk("report", "monthly", "--month", this_month, "-o", str(tmp_path / "now.md"))
+    assert result.exit_code == 0, result.output
+    assert f"{this_month} is not over yet" in result.stderr
+    assert (tmp_path / "now.md").exists()

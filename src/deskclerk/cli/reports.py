@@ -197,21 +197,57 @@ def monthly_command(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the file if it exists.", show_default=False)
+    ] = False,
 ) -> None:
     """The monthly service-quality report (服务质量报告): the figures per team and
-    category, complaints, orders per day, on-time rate per team, the overdue list."""
-    from deskclerk.reports import monthly
-    from deskclerk.timeparse import month_bounds
+    category, complaints, orders per day, on-time rate per team, the overdue list.
 
+    A month that has not begun is refused; this month gives the figures so far
+    (with a warning).  An existing file is not replaced unless --force."""
     desk = context(ctx)
     if month is None:
         first = _month_start(desk)
         month = (first - timedelta(days=1)).astimezone(desk.tz).strftime("%Y-%m")
-    month_bounds(month, desk.tz)  # a clear message for a malformed month
-    if output is not None and str(output) == "-":
-        if fmt != "md":
-            raise fail("-o - prints Markdown only; give a file for pdf or xlsx", 2)
+    month = _check_month(desk, month)
+    to_screen = output is not None and str(output) == "-"
+    if to_screen and fmt != "md":
+        raise fail("-o - prints Markdown only; give a file for pdf or xlsx", 2)
+    from deskclerk.reports import monthly
+
+    if to_screen:
         typer.echo(monthly.render_md(monthly.build(desk, month)), nl=False)
         return
-    path = monthly.write_report(desk, month, fmt, output or monthly.default_path(month, fmt))
+    target = output or monthly.default_path(month, fmt)
+    if not force and target.expanduser().exists():
+        raise fail(f"{target} exists already: choose another name or add --force to replace")
+    path = monthly.write_report(desk, month, fmt, target)
     typer.echo(str(path))
+
+
+def _check_month(desk: Context, month: str) -> str:
+    """`month` as YYYY-MM; refused if it has not begun, with a warning if it is not over.
+
+    A report of a month to come would be all zeros and could be filed as if it
+    were real, so it is refused; this month's figures so far are useful (a
+    manager checking mid-month), but they will still change, which is said.
+    """
+    from deskclerk.timeparse import month_bounds
+
+    since, until = month_bounds(month, desk.tz)  # a clear message for a malformed month
+    name = since.astimezone(desk.tz).strftime("%Y-%m")
+    now = desk.now()
+    today = now.astimezone(desk.tz).strftime("%Y-%m-%d")
+    if since > now:
+        raise fail(
+            f"{name} has not begun yet (today is {today}): there is nothing to report; "
+            "choose a month that has begun"
+        )
+    if until > now:
+        typer.echo(
+            f"deskclerk: {name} is not over yet: the report has its figures up to now "
+            f"({today}), and they will still change.",
+            err=True,
+        )
+    return name
