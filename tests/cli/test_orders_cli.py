@@ -233,3 +233,23 @@ def test_add_warns_when_the_team_named_does_not_cover_the_category(desk: Desk) -
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         assert "warning" not in result.stderr, result.stderr
+
+
+def test_slip_for_a_narrow_printer_in_gb18030(desk: Desk, tmp_path: Path) -> None:
+    n = add(desk, "--team", "水电班", "--technician", "老李")
+    result = desk("order", "slip", n, "-o", "-", "--width", "32", "--encoding", "gb18030")
+    assert result.exit_code == 0, result.output
+    text = result.stdout_bytes.decode("gb18030")
+    assert "王芳" in text and "老李" in text and n in text
+    assert max(cell_len(line) for line in text.splitlines()) == 32
+    assert "王芳".encode() not in result.stdout_bytes  # not UTF-8
+    out = tmp_path / "slip.txt"
+    desk.ok("order", "slip", n, "-o", str(out), "--width", "40", "--encoding", "gb18030")
+    assert max(cell_len(line) for line in out.read_bytes().decode("gb18030").splitlines()) == 40
+    assert os.stat(out).st_mode & 0o777 == 0o600
+    # a character the printer's encoding does not have: a plain message, no file
+    desk.ok("order", "dispatch", n, "--technician", "老李🔧")
+    err = desk.fails("order", "slip", n, "-o", str(tmp_path / "gbk.txt"), "--encoding", "gbk")
+    assert err.startswith("deskclerk: The slip cannot be printed in GBK: '🔧' (U+1F527)")
+    assert not (tmp_path / "gbk.txt").exists()
+    assert "--width" in desk.fails("order", "slip", n, "-o", "-", "--width", "31", code=2)

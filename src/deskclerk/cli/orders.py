@@ -521,12 +521,21 @@ def slip(
         ),
     ] = "txt",
     width: Annotated[
-        int, typer.Option("--width", min=40, max=200, help="Columns of the text slip.")
+        int,
+        typer.Option(
+            "--width", min=32, max=200, help="Columns of the text slip (32 for 58 mm paper)."
+        ),
     ] = 80,
+    encoding: Annotated[
+        Literal["utf-8", "gb18030", "gbk"],
+        typer.Option("--encoding", help="The text slip's encoding: what the printer expects."),
+    ] = "utf-8",
 ) -> None:
     """Print the work order slip (派工单) the technician takes along."""
-    from deskclerk.reports.files import atomic_write_bytes, atomic_write_text
-    from deskclerk.reports.slip import slip_pdf, slip_text
+    import sys
+
+    from deskclerk.reports.files import atomic_write_bytes
+    from deskclerk.reports.slip import slip_bytes, slip_pdf, slip_text
     from deskclerk.services import orders
 
     if output == "-" and fmt == "pdf":
@@ -538,9 +547,12 @@ def slip(
         atomic_write_bytes(output, slip_pdf(order, site_name=site, tz=ctx.tz, printed_at=ctx.now()))
     else:
         text = slip_text(order, site_name=site, tz=ctx.tz, printed_at=ctx.now(), width=width)
+        data = slip_bytes(text, encoding)
         if output == "-":
-            typer.echo(text, nl=False)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
             typer.echo(order.number, err=True)
             return
-        atomic_write_text(output, text)
+        atomic_write_bytes(output, data)
     typer.echo(f"{order.number}: slip written to {output}")

@@ -1,5 +1,5 @@
-"""The work order slip (派工单) the technician takes along: plain text for an 80-column
-receipt or dot-matrix printer, and a one-page A5 PDF.
+"""The work order slip (派工单) the technician takes along: plain text for a receipt or
+dot-matrix printer (32 to 80 columns and wider; UTF-8 or GB18030), and a one-page A5 PDF.
 
 Both show the number, unit, resident and phone, problem, priority, the deadlines,
 team and technician, and leave space for the technician's signature and the
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 
+from deskclerk.errors import InvalidInput
 from deskclerk.reports.cells import fit_cells, pad_cells, wrap_cells
 
 if TYPE_CHECKING:
@@ -76,51 +77,103 @@ def slip_fields(order: OrderPublic, tz: tzinfo) -> list[tuple[str, str]]:
 
 # --- text ---------------------------------------------------------------------------------
 
+NARROWEST = 32  # the narrowest receipt printers (58 mm paper) print 32 columns
+SATISFIED = ("[ ] 是 yes", "[ ] 否 no")
+
 
 def slip_text(
     order: OrderPublic, *, site_name: str, tz: tzinfo, printed_at: datetime, width: int = 80
 ) -> str:
-    """The slip as plain text, no line wider than `width` cells (CJK counts as two)."""
-    width = max(40, width)
+    """The slip as plain text, no line wider than `width` cells (CJK counts as two).
+
+    Labels and values stand in two columns; either wraps between words within its
+    column (a label between its Chinese and English words), so a date, a phone
+    number or a box to tick is never cut, from 32 columns up.
+    """
+    width = max(NARROWEST, width)
     rule, thin = "=" * width, "-" * width
-    head = f"{site_name}  {TITLE}" if site_name else TITLE
-    lines = [rule, _centre(fit_cells(head, width), width), rule]
+    lines = [rule, *_heading(site_name, width), rule]
     fields = slip_fields(order, tz)
-    label_w = max(cell_len(label) for label in [*(f[0] for f in fields), *HAND_LABELS]) + 2
+    widest = max(cell_len(label) for label in [*(f[0] for f in fields), *HAND_LABELS]) + 2
+    label_w = min(widest, width // 2)
+    value_w = width - label_w
     for label, value in fields:
-        lines += _labelled(label, value, label_w, width)
+        lines += _labelled(label, [value], label_w, width)
     lines.append(thin)
     lines.append("报修内容 Problem:")
     for line in wrap_cells(order.description, width - 2):
         lines.append("  " + line)
     lines.append(thin)
-    blank = "_" * 18
-    arrived = _when(order.on_site_at, tz) or blank
-    finished = _when(order.done_at, tz) or blank
+    short, long = "_" * min(18, value_w), "_" * min(30, value_w)
+    arrived = _when(order.on_site_at, tz) or short
+    finished = _when(order.done_at, tz) or short
     arrived_l, finished_l, parts_l, tech_l, resident_l, satisfied_l = HAND_LABELS
-    lines += _labelled(arrived_l, arrived, label_w, width)
-    lines += _labelled(finished_l, finished, label_w, width)
-    lines += _labelled(parts_l, "_" * 30, label_w, width)
+    lines += _labelled(arrived_l, [arrived], label_w, width)
+    lines += _labelled(finished_l, [finished], label_w, width)
+    lines += _labelled(parts_l, [long], label_w, width)
     lines.append("")
-    lines += _labelled(tech_l, "_" * 30, label_w, width)
+    lines += _labelled(tech_l, [long], label_w, width)
     lines.append("")
-    lines += _labelled(resident_l, "_" * 30, label_w, width)
-    lines += _labelled(satisfied_l, "[ ] 是 yes    [ ] 否 no", label_w, width)
+    lines += _labelled(resident_l, [long], label_w, width)
+    lines += _labelled(satisfied_l, list(SATISFIED), label_w, width)
     lines.append(rule)
-    lines.append(fit_cells(f"打印 Printed {_when(printed_at, tz)}", width))
+    lines += wrap_cells(f"打印 Printed {_when(printed_at, tz)}", width)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _heading(site_name: str, width: int) -> list[str]:
+    """The site's name and the title, centred: on one line if they fit, else the title under."""
+    one = f"{site_name}  {TITLE}" if site_name else TITLE
+    if cell_len(one) <= width:
+        return [_centre(one, width)]
+    return [_centre(line, width) for line in [*wrap_cells(site_name, width), TITLE]]
 
 
 def _centre(text: str, width: int) -> str:
     return " " * max(0, (width - cell_len(text)) // 2) + text
 
 
-def _labelled(label: str, value: str, label_w: int, width: int) -> list[str]:
-    label = fit_cells(label, label_w - 1)
-    lines = wrap_cells(value, width - label_w) or [""]
-    out = [pad_cells(label, label_w) + lines[0]]
-    out += [" " * label_w + line for line in lines[1:]]
-    return out
+def _labelled(label: str, pieces: list[str], label_w: int, width: int) -> list[str]:
+    """`label` beside its value, each wrapped within its own column.
+
+    `pieces` are parts of the value that stay whole when they can (the boxes to
+    tick): on one line, four spaces apart, when they fit, else one under the other.
+    """
+    value_w = width - label_w
+    value = "    ".join(pieces)
+    if len(pieces) > 1 and cell_len(value) > value_w:
+        values = [line for piece in pieces for line in wrap_cells(piece, value_w)]
+    else:
+        values = wrap_cells(value, value_w) or [""]
+    labels = wrap_cells(label, label_w - 1)
+    if len(labels) > 1:  # too long for one line: the Chinese words on one, the English under
+        zh, _, en = label.partition(" ")
+        labels = [*wrap_cells(zh, label_w - 1), *wrap_cells(en, label_w - 1)]
+    rows = max(len(labels), len(values))
+    labels += [""] * (rows - len(labels))
+    values += [""] * (rows - len(values))
+    return [pad_cells(lab, label_w) + val for lab, val in zip(labels, values, strict=True)]
+
+
+def slip_bytes(text: str, encoding: str = "utf-8") -> bytes:
+    """The text slip in the printer's encoding (utf-8, gb18030 or gbk).
+
+    A character the encoding cannot hold is an InvalidInput naming it and its line.
+    """
+    try:
+        return text.encode(encoding)
+    except LookupError:
+        raise InvalidInput(f"{encoding!r} is not a text encoding.", "encoding") from None
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        line_no = text.count("\n", 0, exc.start) + 1
+        line = text.splitlines()[line_no - 1].strip()
+        raise InvalidInput(
+            f"The slip cannot be printed in {encoding.upper()}: {bad!r} (U+{ord(bad):04X}) on "
+            f"line {line_no} ({fit_cells(line, 40)}) is not in it. Print it with "
+            "--encoding utf-8, or correct the record.",
+            "encoding",
+        ) from None
 
 
 # --- PDF -----------------------------------------------------------------------------------
