@@ -25,11 +25,14 @@ def main() -> None:
     desk_only, db = desk_arguments(sys.argv[1:])
     if desk_only:
         from deskclerk.errors import DeskError
+        from deskclerk.tui.early import EarlyCalls
 
+        # the newest calls are read while Textual loads: they are what the clerk waits for
+        early = EarlyCalls(db)
         try:
             from deskclerk.tui.app import run_desk
 
-            run_desk(db)
+            run_desk(db, early)
         except DeskError as exc:
             print(f"deskclerk: {exc.message}", file=sys.stderr)
             raise SystemExit(1) from None

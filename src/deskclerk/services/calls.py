@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from deskclerk.db import session_scope
 from deskclerk.errors import Conflict, InvalidInput, NotFound
 from deskclerk.models import CATEGORY_ZH, CallState, Category
 from deskclerk.services import history, search
+from deskclerk.services.call_public import WAITING, CallPublic, attention
 from deskclerk.services.context import Context
 from deskclerk.services.directory import unit_ref
 from deskclerk.services.paging import DEFAULT_LIMIT, Cursor, Page, make_page, newest_first
@@ -24,46 +24,6 @@ from deskclerk.timeparse import as_instant, not_in_future
 C = CALL
 U = UNIT
 WO = ORDER
-
-CALLBACK_SOON = timedelta(hours=2)  # "callback due" this long before the promise falls due
-WAITING = (CallState.open.value, CallState.passed_on.value)  # states that still owe the caller
-
-
-@dataclass(frozen=True)
-class CallPublic:
-    id: int
-    received_at: datetime
-    recorded_at: datetime
-    caller: str
-    phone: str
-    unit_code: str
-    category: str
-    matter: str
-    taken_by: str
-    passed_to: str
-    callback_due: datetime | None
-    answer: str
-    state: str
-    order_id: int | None
-    order_number: str
-    shift_id: int | None
-    voided: bool
-    void_reason: str
-    attention: str  # "" | "callback due" | "overdue"
-    closed_at: datetime | None = None
-
-
-def attention(state: str, callback_due: datetime | None, now: datetime) -> str:
-    """ "overdue" when a promised callback has passed and the call still waits,
-    "callback due" when it falls due within two hours, else ""."""
-    if callback_due is None or state not in WAITING:
-        return ""
-    if callback_due < now:
-        return "overdue"
-    if callback_due <= now + CALLBACK_SOON:
-        return "callback due"
-    return ""
-
 
 _ZH_TO_CATEGORY = {zh: en for en, zh in CATEGORY_ZH.items()} | {
     "日常事务": "other",

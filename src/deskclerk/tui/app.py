@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from deskclerk.clock import Clock
     from deskclerk.config import Settings
     from deskclerk.services.context import Context
+    from deskclerk.tui.early import EarlyCalls
 
 WIDE = (160, 45)  # from this size on, all four panes at once
 
@@ -69,11 +70,13 @@ class DeskApp(DeskActions):
         settings: Settings | None = None,
         poll_seconds: float = 1.0,
         tick_seconds: float = 1.0,
+        early: EarlyCalls | None = None,
     ) -> None:
         super().__init__()
         self.db = db
         self.ctx: Context | None = None
         self._given = context
+        self._early = early
         self.clock = clock or (context.clock if context else None)
         self.settings = settings or (context.settings if context else None)
         self.site = ""
@@ -85,6 +88,7 @@ class DeskApp(DeskActions):
         self.poll_seconds = poll_seconds
         self.tick_seconds = tick_seconds
         self._minute = -1
+        self._front_loaded = False
         self._rest_loaded = False
         self._not_open = "The database is still opening."
         self._front_shown = threading.Event()
@@ -143,16 +147,29 @@ class DeskApp(DeskActions):
     @work(thread=True, exit_on_error=False, group="open")
     def _open_database(self) -> None:
         try:
+            # The newest calls before anything else, read without SQLAlchemy when the
+            # file allows: its import would compete with their painting for the GIL.
+            first = None
+            if self.active == "calls":
+                first = data.first_calls(
+                    self.db, self._given, self.clock, self.settings, self._early
+                )
+            if first is not None:
+                site_time, calls = first
+                self.mark = calls.mark  # read with the rows: a save after them is polled
+                rows = RowsFetched(calls.items, calls.next, False, None, site_time)
+                self.pane("calls").post_message(rows)
+                self._front_shown.wait(timeout=2.0)  # let the event loop paint them first
             ctx = self._given or data.open_desk_context(self.db, self.clock, self.settings)
             self.call_from_thread(self._use_context, ctx)
-            # the newest rows of the pane in front before anything else (one thread,
-            # no contention): that is what the clerk waits for
-            front = self.pane(self.active)
-            page = front.fetch(ctx, None)
-            front.post_message(RowsFetched(page.items, page.next, False, None))
-            self._front_shown.wait(timeout=2.0)  # let the event loop paint them first
+            if first is None:
+                # the same through the services (one thread, no contention)
+                self.mark = data.changes(ctx, None)[0]
+                front = self.pane(self.active)
+                page = front.fetch(ctx, None)
+                front.post_message(RowsFetched(page.items, page.next, False, None))
+                self._front_shown.wait(timeout=2.0)
             duty = data.duty(ctx)
-            self.mark = data.changes(ctx, None)[0]
         except DeskError as exc:
             self.post_message(DeskFailed(exc.message))
         except Exception as exc:  # a traceback is a bug; the clerk gets words
@@ -166,6 +183,7 @@ class DeskApp(DeskActions):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.status.tz = ctx.tz
+        self._load_rest()
 
     def on_desk_opened(self, message: DeskOpened) -> None:
         self._on_duty(message.site, message.clerk, message.shift)
@@ -179,13 +197,20 @@ class DeskApp(DeskActions):
             self._ask_clerk(required=True)
 
     def on_pane_loaded(self, message: PaneLoaded) -> None:
-        if message.pane_id == self.active and not self._rest_loaded:
+        if message.pane_id == self.active and not self._front_loaded:
+            self._front_loaded = True
             self.call_after_refresh(self._front_shown.set)
-            self._rest_loaded = True
-            for pane in self.panes():
-                if not pane.loaded:
-                    pane.reload()
-            self._refresh_counts()
+            self._load_rest()
+
+    def _load_rest(self) -> None:
+        """The other panes and the figures, once the front pane shows and the database is open."""
+        if self.ctx is None or not self._front_loaded or self._rest_loaded:
+            return
+        self._rest_loaded = True
+        for pane in self.panes():
+            if not pane.loaded:
+                pane.reload()
+        self._refresh_counts()
 
     def on_desk_failed(self, message: DeskFailed) -> None:
         self._not_open = f"The database is not open: {message.message}"
@@ -374,6 +399,9 @@ def _kinds_of(pane_name: str | None) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def run_desk(db: str | None) -> None:
-    """Open the desk on `db` (None: $DESKCLERK_DB or the default file) and run it."""
-    DeskApp(db).run()
+def run_desk(db: str | None, early: EarlyCalls | None = None) -> None:
+    """Open the desk on `db` (None: $DESKCLERK_DB or the default file) and run it.
+
+    `early`: the newest calls already being read (launch.py starts that before Textual loads).
+    """
+    DeskApp(db, early=early).run()

@@ -7,6 +7,7 @@ services load inside these functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from deskclerk.tui.messages import Counts
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from deskclerk.clock import Clock
     from deskclerk.config import Settings
     from deskclerk.services.context import Context
+    from deskclerk.services.first_page import FirstCalls
+    from deskclerk.tui.early import EarlyCalls
 
 COUNT_CAP = 999
 
@@ -26,6 +29,66 @@ class Duty:
     site: str
     clerk: str
     shift: str
+
+
+@dataclass(frozen=True)
+class SiteTime:
+    """The site's clock and zone before the Context exists: enough to show a page's times."""
+
+    clock: Clock
+    tz: tzinfo
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local(self, at: datetime) -> datetime:
+        return at.astimezone(self.tz)
+
+
+def first_calls(
+    db: str | None,
+    given: Context | None,
+    clock: Clock | None,
+    settings: Settings | None,
+    early: EarlyCalls | None = None,
+) -> tuple[SiteTime | Context, FirstCalls] | None:
+    """The newest calls straight from a SQLite file, before SQLAlchemy is imported.
+
+    `early`: the read launch.py started while Textual loaded (run_desk's case: no
+    clock or settings given).  None (use the services) for any other database, an
+    older schema or any trouble: the services path then opens the database and
+    says in words what is wrong.
+    """
+    if early is not None and given is None and clock is None and settings is None:
+        got = early.wait()
+        if got is None:
+            return None
+        from deskclerk.clock import SystemClock
+
+        return SiteTime(SystemClock(), got[0].tz), got[1]
+    try:
+        from pathlib import Path
+
+        from deskclerk.services.first_page import newest_calls, sqlite_file
+
+        site_time: SiteTime | Context
+        if given is not None:
+            url = given.engine.url
+            if url.get_backend_name() != "sqlite" or not url.database:
+                return None
+            path = sqlite_file(f"sqlite:///{Path(url.database).resolve()}")
+            site_time = given
+        else:
+            from deskclerk.clock import SystemClock
+            from deskclerk.config import database_url, load_settings
+
+            settings = settings or load_settings()
+            path = sqlite_file(database_url(db or settings.database))
+            site_time = SiteTime(clock or SystemClock(), settings.tz)
+        calls = newest_calls(path, site_time.now()) if path is not None else None
+    except Exception:  # only a shortcut: the services path will report any real problem
+        return None
+    return (site_time, calls) if calls is not None else None
 
 
 def open_desk_context(db: str | None, clock: Clock | None, settings: Settings | None) -> Context:

@@ -44,13 +44,19 @@ class RowsFetched(Message):
     """A page of a register arrived for a pane."""
 
     def __init__(
-        self, items: list[Any], next_cursor: Any, append: bool, select: int | None
+        self,
+        items: list[Any],
+        next_cursor: Any,
+        append: bool,
+        select: int | None,
+        site_time: Any = None,
     ) -> None:
         super().__init__()
         self.items = items
         self.next_cursor = next_cursor
         self.append = append
         self.select = select
+        self.site_time = site_time  # the first page comes before the desk's Context
 
 
 class PaneLoaded(Message):

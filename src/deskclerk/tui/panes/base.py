@@ -43,6 +43,14 @@ MARKS: dict[str, tuple[str, str]] = {
 }
 
 
+class SiteTime(Protocol):
+    """The site's clock and zone: all a pane needs to show times (a Context is one)."""
+
+    def now(self) -> datetime: ...
+
+    def local(self, at: datetime) -> datetime: ...
+
+
 class Desk(Protocol):
     """What a pane needs from the app it sits in."""
 
@@ -78,7 +86,7 @@ def user_text(value: object, style: str = "") -> Text:
     return Text("" if value is None else str(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def short_time(ctx: Context, at: datetime | None) -> str:
+def short_time(ctx: SiteTime, at: datetime | None) -> str:
     """`10:32` today, `11-23 10:32` another day, in the site's zone."""
     if at is None:
         return ""
@@ -128,7 +136,7 @@ class RegisterPane(Vertical):
     def fetch(self, ctx: Context, before: Cursor | None) -> Page[Any]:
         raise NotImplementedError
 
-    def cells(self, ctx: Context, item: Any) -> Sequence[Text | str]:
+    def cells(self, ctx: SiteTime, item: Any) -> Sequence[Text | str]:
         raise NotImplementedError
 
     def record_title(self, item: Any) -> str:
@@ -198,7 +206,7 @@ class RegisterPane(Vertical):
 
     def on_rows_fetched(self, message: RowsFetched) -> None:
         message.stop()
-        ctx = self.desk.ctx
+        ctx = message.site_time or self.desk.ctx
         if ctx is None:
             return
         table = self.table

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from deskclerk.tui.panes.base import RegisterPane, mark, short_time, user_text
+from deskclerk.tui.panes.base import RegisterPane, SiteTime, mark, short_time, user_text
 
 if TYPE_CHECKING:
     from deskclerk.services.calls import CallPublic
@@ -37,7 +37,7 @@ class CallsPane(RegisterPane):
 
         return list_calls(ctx, before=before, limit=100)
 
-    def cells(self, ctx: Context, item: CallPublic) -> Sequence[Text | str]:
+    def cells(self, ctx: SiteTime, item: CallPublic) -> Sequence[Text | str]:
         kind = item.category + STATE_MARK.get(item.state, "")
         if item.order_number:
             kind = f"{item.category} →WO"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from deskclerk.tui.panes.base import RegisterPane, mark, short_time, user_text
+from deskclerk.tui.panes.base import RegisterPane, SiteTime, mark, short_time, user_text
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
@@ -74,7 +74,7 @@ class DispatchPane(RegisterPane):
             return Page(orders.urgent_first(ctx, limit=100), None)
         return orders.list_orders(ctx, before=before, limit=100)
 
-    def cells(self, ctx: Context, item: OrderPublic) -> Sequence[Text | str]:
+    def cells(self, ctx: SiteTime, item: OrderPublic) -> Sequence[Text | str]:
         state = item.state.replace("_", " ")
         if item.paused:
             state = f"{state} ‖"

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 
-from deskclerk.tui.panes.base import RegisterPane, mark, short_time, user_text
+from deskclerk.tui.panes.base import RegisterPane, SiteTime, mark, short_time, user_text
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
@@ -103,7 +103,7 @@ class HandoverPane(RegisterPane):
 
         return list_notes(ctx, before=before, limit=100)
 
-    def cells(self, ctx: Context, item: NotePublic) -> Sequence[Text | str]:
+    def cells(self, ctx: SiteTime, item: NotePublic) -> Sequence[Text | str]:
         state = "" if item.resolved_at else item.priority
         text = user_text(item.text)
         if item.resolved_at:

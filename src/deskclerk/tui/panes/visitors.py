@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from deskclerk.tui.panes.base import RegisterPane, mark, short_time, user_text
+from deskclerk.tui.panes.base import RegisterPane, SiteTime, mark, short_time, user_text
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
@@ -32,7 +32,7 @@ class VisitorsPane(RegisterPane):
 
         return list_visits(ctx, before=before, limit=100)
 
-    def cells(self, ctx: Context, item: VisitPublic) -> Sequence[Text | str]:
+    def cells(self, ctx: SiteTime, item: VisitPublic) -> Sequence[Text | str]:
         state = "overstayed" if item.overstayed else ("on site" if item.on_site else "")
         out = short_time(ctx, item.time_out)[-5:] if item.time_out else "in"
         return (
