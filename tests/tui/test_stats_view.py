@@ -117,3 +117,72 @@ def test_period_bounds() -> None:
     assert period_bounds("today", today) == (today, date(2026, 3, 2))
     assert period_bounds("last month", today) == (date(2026, 2, 1), today)
     assert period_bounds("last 7 days", today) == (date(2026, 2, 23), date(2026, 3, 2))
+
+
+async def test_custom_period_from_and_to(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.period_form import PeriodForm
+
+    build_month(desk_ctx)
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_stats(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form: Any = app.screen
+        assert isinstance(form, PeriodForm)
+        # the period shown, to start from
+        assert (form.field("since").value, form.field("until").value) == (
+            "2026-11-01",
+            "2026-11-24",
+        )
+        form.field("since").value = "2026-11-20"
+        form.field("until").value = "2026-11-23"  # a date counts in full
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        title = str(screen.query_one("#stats-title").render())
+        assert "Stats · 2026-11-20 – 2026-11-23 · by team" in title
+        assert screen.rows()[-1][:3] == ["All", "0", "0"]  # everything was logged on the 24th
+        chart = str(screen.query_one("#stats-charts").render())
+        days = [line[:5] for line in chart.splitlines() if line[:3] == "11-"]
+        assert days == ["11-20", "11-21", "11-22", "11-23"]
+
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        form.field("since").value = "yesterday"
+        form.field("until").value = ""  # now
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "2026-11-23 – 2026-11-24" in str(screen.query_one("#stats-title").render())
+        assert screen.rows()[-1][:3] == ["All", "2", "1"]
+        await pilot.press("p")  # back to the presets
+        await settle(pilot)
+        assert "today (2026-11-24 – 2026-11-24)" in str(screen.query_one("#stats-title").render())
+
+
+async def test_custom_period_refusals_stay_on_the_form(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form: Any = app.screen
+        for since, until, words in (
+            ("2026-02-30", "", "is not a time"),
+            ("2026-11-20", "2026-11-10", "ends before it starts"),
+            ("2024-01-01", "", "At most 400 days"),
+        ):
+            form.field("since").value = since
+            form.field("until").value = until
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form
+            assert words in str(form.query_one("#form-error").render())
+            assert form.field("since").value == since
+        await pilot.press("escape")  # typed: asks first
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "this month" in str(screen.query_one("#stats-title").render())

@@ -7,7 +7,7 @@ Figures come from services.stats in a worker; the charts are Unicode block bars
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -98,15 +98,21 @@ class StatsData:
     teams: list[TeamOnTime]
 
 
-def load(ctx: Context, period: str, by: str) -> StatsData:
-    """Read the figures, the orders per day and the on-time rates (worker thread)."""
+def load(
+    ctx: Context, period: str, by: str, bounds: tuple[datetime, datetime] | None = None
+) -> StatsData:
+    """Read the figures, the orders per day and the on-time rates (worker thread);
+    `bounds` [since, until) for a custom period, else the named `period`."""
     from deskclerk.services import stats
     from deskclerk.timeparse import day_bounds
 
-    today = ctx.local(ctx.now()).date()
-    first, end = period_bounds(period, today)
-    since = day_bounds(first, ctx.tz)[0]
-    until = day_bounds(end, ctx.tz)[0]
+    if bounds is not None:
+        since, until = bounds
+    else:
+        today = ctx.local(ctx.now()).date()
+        first, end = period_bounds(period, today)
+        since = day_bounds(first, ctx.tz)[0]
+        until = day_bounds(end, ctx.tz)[0]
     figures = stats.figures(ctx, since=since, until=until, by=by, overdue_limit=5)
     days = stats.daily_counts(ctx, since, until)
     teams = stats.on_time_by_team(ctx, since, until)
@@ -159,6 +165,7 @@ class StatsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,f11", "close", "Back to the desk", id="stats.close"),
         Binding("p", "next_period", "Period", id="stats.period"),
+        Binding("c", "custom_period", "Custom period (from / to)", id="stats.custom"),
         Binding("g", "next_grouping", "Group by", id="stats.group"),
     ]
 
@@ -166,6 +173,7 @@ class StatsScreen(Screen[None]):
         super().__init__(classes="stats-screen")
         self.period = "this month"
         self.by = "team"
+        self.bounds: tuple[datetime, datetime] | None = None  # the custom period
         self.data: StatsData | None = None
 
     def compose(self) -> ComposeResult:
@@ -176,7 +184,10 @@ class StatsScreen(Screen[None]):
                 table.add_column(label, width=width)
             yield table
             yield Static("loading…", id="stats-charts", markup=False)
-        yield Static("p: period · g: by team / category / clerk · Esc: back", classes="form-help")
+        yield Static(
+            "p: period · c: from / to · g: by team / category / clerk · Esc: back",
+            classes="form-help",
+        )
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -188,12 +199,14 @@ class StatsScreen(Screen[None]):
         if ctx is None:
             self.query_one("#stats-charts", Static).update("The database is still opening.")
             return
-        self._load(ctx, self.period, self.by)
+        self._load(ctx, self.period, self.by, self.bounds)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="stats")
-    def _load(self, ctx: Context, period: str, by: str) -> None:
+    def _load(
+        self, ctx: Context, period: str, by: str, bounds: tuple[datetime, datetime] | None
+    ) -> None:
         try:
-            data = load(ctx, period, by)
+            data = load(ctx, period, by, bounds)
         except DeskError as exc:
             self.app.call_from_thread(self._failed, exc.message)
         else:
@@ -208,7 +221,8 @@ class StatsScreen(Screen[None]):
         if not self.is_attached:  # closed before the figures came
             return
         self.data = data
-        title = Text(f"Stats · {self.period} ({data.label}) · by {self.by}", style="bold")
+        period = data.label if self.bounds else f"{self.period} ({data.label})"
+        title = Text(f"Stats · {period} · by {self.by}", style="bold")
         self.query_one("#stats-title", Static).update(title)
         table = self.query_one(DataTable)
         table.clear()
@@ -224,8 +238,28 @@ class StatsScreen(Screen[None]):
 
     def action_next_period(self) -> None:
         """Today, 7 days, 30 days, this month, last month."""
-        self.period = PERIODS[(PERIODS.index(self.period) + 1) % len(PERIODS)]
+        at = PERIODS.index(self.period) if self.period in PERIODS else -1
+        self.period = PERIODS[(at + 1) % len(PERIODS)]
+        self.bounds = None
         self.reload()
+
+    def action_custom_period(self) -> None:
+        """From one date to another, typed as the CLI takes them."""
+        from deskclerk.tui.modals.period_form import PeriodForm
+
+        first = last = None
+        ctx = getattr(self.app, "ctx", None)
+        if self.data is not None and ctx is not None:
+            f = self.data.figures
+            if f.since is not None and f.until is not None:
+                first = ctx.local(f.since).date()
+                last = ctx.local(f.until - timedelta(microseconds=1)).date()
+        self.app.push_screen(PeriodForm(first, last), self._period_chosen)
+
+    def _period_chosen(self, bounds: tuple[datetime, datetime] | None) -> None:
+        if bounds is not None:
+            self.period, self.bounds = "custom", bounds
+            self.reload()
 
     def action_next_grouping(self) -> None:
         """By team, by category, by clerk."""
