@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 
-from deskclerk.tui.keys import APP_BINDINGS, FORM_BINDINGS, PANES, described
+from deskclerk.tui.keys import (
+    APP_BINDINGS,
+    FORM_BINDINGS,
+    PANE_EXTRA_BINDINGS,
+    PANES,
+    described,
+)
 from deskclerk.tui.panes.base import RegisterPane
 
 if TYPE_CHECKING:
@@ -105,6 +111,39 @@ class DeskActions(App[None]):
 
             self.open_form(CallForm(unit=hit.unit))
 
+    def action_add_to_directory(self) -> None:
+        """F12: add a unit, or a resident to a unit, without leaving the desk."""
+        from deskclerk.tui.modals.directory_form import DirectoryForm
+
+        self.open_form(DirectoryForm())
+
+    def action_reopen_order(self) -> None:
+        """r on an order: the supervisor sends it back to its team, with a reason."""
+        order = self.pane("dispatch").with_current()
+        if order is None:
+            return
+        from deskclerk.tui.modals.order_actions import ReopenForm
+
+        self.open_form(ReopenForm(order))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A desk key about one pane's selection works only while that pane has the focus."""
+        for pane_name, bindings in PANE_EXTRA_BINDINGS.items():
+            if any(b.action == action for b in bindings):
+                return self._pane_focused(pane_name)
+        return True
+
+    def _pane_focused(self, name: str) -> bool:
+        try:
+            pane = self.pane(name)
+        except (AttributeError, KeyError, NotImplementedError):  # not composed yet
+            return False
+        # the desk's own screen: the palette, open on top, keeps the pane's focus there
+        focused = self.screen_stack[0].focused if self.screen_stack else None
+        if focused is None:
+            return self.active == name
+        return pane in focused.ancestors_with_self
+
     def action_stats(self) -> None:
         """F11: the service figures and charts for a period."""
         from deskclerk.tui.screens.stats import StatsScreen
@@ -139,9 +178,15 @@ class DeskActions(App[None]):
         from deskclerk.tui.modals.simple import HelpScreen
 
         shared = {b.id for b in RegisterPane.BINDINGS if isinstance(b, Binding)}
-        groups: list[tuple[str, Iterable[Binding]]] = [("desk", APP_BINDINGS)]
+        extra = {str(p.id): PANE_EXTRA_BINDINGS.get(str(p.id), []) for p in self.panes()}
+        on_panes = {b.id for bs in extra.values() for b in bs}
+        desk = [b for b in APP_BINDINGS if b.id not in on_panes]
+        groups: list[tuple[str, Iterable[Binding]]] = [("desk", desk)]
         groups += [
-            (pane.TITLE.split(" ")[0], [b for b in pane_bindings(pane) if b.id not in shared])
+            (
+                pane.TITLE.split(" ")[0],
+                [b for b in pane_bindings(pane) if b.id not in shared] + extra[str(pane.id)],
+            )
             for pane in self.panes()
         ]
         groups.append(("any pane", [b for b in RegisterPane.BINDINGS if isinstance(b, Binding)]))
@@ -150,7 +195,9 @@ class DeskActions(App[None]):
 
     def command_bindings(self) -> list[tuple[Binding, Any]]:
         """(binding, where it runs) for the palette: the desk's keys and the front pane's."""
-        out: list[tuple[Binding, Any]] = [(b, self) for b in described(APP_BINDINGS)]
+        out: list[tuple[Binding, Any]] = [
+            (b, self) for b in described(APP_BINDINGS) if self.check_action(b.action, ())
+        ]
         pane = self.pane(self.active)
         out += [(b, pane) for b in described(pane_bindings(pane))]
         return out

@@ -54,14 +54,74 @@ APP_BINDINGS: list[Binding] = [
         group=_PANES_GROUP,
     ),
     Binding("f11", "stats", "Stats", id="desk.stats", show=False),
+    Binding(
+        "f12",
+        "add_to_directory",
+        "Add a unit or resident to the directory",
+        id="desk.add_to_directory",
+        show=False,
+    ),
     Binding("ctrl+l,colon", "quick_line", "Quick line", id="desk.quick_line", show=False),
     Binding("ctrl+o", "switch_clerk", "Change clerk", id="desk.switch_clerk", show=False),
     Binding("ctrl+q", "quit", "Quit", id="desk.quit", show=False, priority=True),
 ]
 
+# Desk-wide bindings that act on one pane's selection: offered only while that pane
+# has the focus (DeskActions.check_action), listed in F1 help under that pane.
+PANE_EXTRA_BINDINGS: dict[str, list[Binding]] = {
+    "dispatch": [
+        Binding("r", "reopen_order", "Reopen order", id="dispatch.reopen"),
+    ],
+}
+APP_BINDINGS += [b for extra in PANE_EXTRA_BINDINGS.values() for b in extra]
+
 FORM_BINDINGS: list[Binding] = [
     Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
     Binding("escape", "cancel", "Cancel", id="form.cancel"),
+]
+
+
+# The key bar at the foot of the desk (keybar.py): a short label and a rank per binding
+# id.  It shows the best-ranked keys that fit the width, in their usual order; F1 help
+# and the palette list every key whatever the key bar leaves out.
+KEYBAR: dict[str, tuple[str, int]] = {
+    "desk.help": ("Help", 0),
+    "desk.log_call": ("Call", 2),
+    "desk.visitor_in": ("Visitor", 3),
+    "desk.new_order": ("Order", 2),
+    "Panes": ("Panes", 1),  # the F7–F10 group: the only way to the other panes at 80×24
+    "desk.search": ("Search", 3),
+    "desk.add_note": ("Note", 4),
+    "calls.to_order": ("→ Order", 1),
+    "calls.done": ("Called back", 3),
+    "visitors.sign_out": ("Sign out", 1),
+    "dispatch.dispatch": ("Dispatch", 1),
+    "dispatch.arrive": ("On site", 1),
+    "dispatch.finish": ("Done", 1),
+    "dispatch.callback": ("Callback", 1),
+    "dispatch.pause": ("Pause", 5),
+    "dispatch.cancel": ("Cancel", 5),
+    "dispatch.close": ("Close", 5),
+    "dispatch.reopen": ("Reopen", 5),
+    "dispatch.slip": ("Slip", 5),
+    "dispatch.by_time_left": ("By time", 4),
+    "handover.end_shift": ("End shift", 1),
+    "handover.take_over": ("Take over", 1),
+    "handover.resolve": ("Resolved", 4),
+    "handover.print": ("Print", 5),
+}
+KEYBAR_OTHER_RANK = 6
+
+
+# In the call form (a modal, where the desk's keys do not reach): the same id, so a
+# remap of F12 moves both.
+CALL_FORM_BINDINGS: list[Binding] = [
+    Binding(
+        "f12",
+        "add_to_directory",
+        "Add a unit or resident to the directory",
+        id="desk.add_to_directory",
+    ),
 ]
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.binding import BindingType
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from deskclerk.tui.modals.form import Field, RecordForm
+from deskclerk.errors import NotFound
+from deskclerk.tui.keys import CALL_FORM_BINDINGS, FORM_BINDINGS
+from deskclerk.tui.modals.form import AskFirst, Field, RecordForm
 from deskclerk.tui.modals.forms import category, parse_due
 from deskclerk.tui.quickline import CATEGORIES
 
@@ -29,12 +32,16 @@ class CallerFound(Message):
         self.found = found
 
 
-def describe_caller(ctx: Context, found: Any) -> Text:
-    """The lookup panel: unit, residents, recent calls, open orders (all as typed data)."""
+def describe_caller(ctx: Context, found: Any, unit: str = "") -> Text:
+    """The lookup panel: unit, residents, recent calls, open orders (all as typed data);
+    `unit` is the unit typed, named when the directory does not know it."""
     from deskclerk.tui.panes.base import short_time
 
     text = Text(no_wrap=True, overflow="ellipsis")  # one line per entry, however narrow
-    if found.unit is None and not found.residents:
+    if unit and found.unit is None:
+        text.append(f"Unit {unit} is not in the directory.\n", style="italic")
+        text.append("F12: add it (or keep typing)\n", style="italic")
+    elif found.unit is None and not found.residents:
         text.append("No match in the directory.", style="italic")
         return text
     if found.unit is not None:
@@ -65,12 +72,15 @@ class CallForm(RecordForm):
 
     TITLE = "Log a call"
     KIND = "call"
+    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, *CALL_FORM_BINDINGS]
 
     def __init__(self, phone: str = "", unit: str = "") -> None:
         super().__init__()
         self.prefill = {"phone": phone, "unit": unit}
         self._timer: Timer | None = None
         self.found: Any = None
+        self.missing = ""  # the service's words about a unit not in the directory
+        self.resume = False  # save the call once the unit is added
 
     def fields(self) -> list[Field]:
         return [
@@ -126,7 +136,8 @@ class CallForm(RecordForm):
         if ctx is None:
             return
         found = self.found = message.found
-        self.query_one("#lookup", Static).update(describe_caller(ctx, found))
+        typed = self.field("unit").value.strip().upper()
+        self.query_one("#lookup", Static).update(describe_caller(ctx, found, typed))
         # Fill what the directory knows for sure, visibly, where nothing was typed.
         if found.unit is not None and not self.field("unit").value.strip():
             self.field("unit").value = found.unit.code
@@ -145,17 +156,73 @@ class CallForm(RecordForm):
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
         from deskclerk.services.calls import log_call
 
-        return log_call(
-            ctx,
-            caller=values["caller"],
-            matter=values["matter"],
-            clerk=clerk,
-            phone=values["phone"],
-            unit=values["unit"] or None,
-            category=category(values["category"]),
-            passed_to=values["passed_to"],
-            callback_due=parse_due(ctx, values["callback_due"], "callback time"),
-        )
+        try:
+            return log_call(
+                ctx,
+                caller=values["caller"],
+                matter=values["matter"],
+                clerk=clerk,
+                phone=values["phone"],
+                unit=values["unit"] or None,
+                category=category(values["category"]),
+                passed_to=values["passed_to"],
+                callback_due=parse_due(ctx, values["callback_due"], "callback time"),
+            )
+        except NotFound as exc:
+            code = unit_not_listed(ctx, values["unit"])
+            if not code:
+                raise
+            self.missing = exc.message
+            raise AskFirst(
+                exc.message,
+                [
+                    ("a", f"Add unit {code} to the directory now", "add"),
+                    ("n", "Pick another unit", "pick"),
+                ],
+            ) from exc
+
+    def chosen(self, value: str | None) -> None:
+        if value == "add":
+            self.resume = True
+            self.action_add_to_directory()
+        else:
+            self.show_error(self.missing)
+            self.field("unit").focus()
+
+    def action_add_to_directory(self) -> None:
+        """F12: add the unit typed (and the caller as its resident) to the directory."""
+        from deskclerk.tui.modals.directory_form import DirectoryForm
+
+        v = self.values()
+        form = DirectoryForm(unit=v["unit"].strip(), name=v["caller"].strip(), phone=v["phone"])
+        self.app.push_screen(form, self._directory_done)
+
+    def _directory_done(self, added: Any) -> None:
+        if added is None:  # cancelled: the call stays as typed
+            if self.resume:
+                self.show_error(self.missing)
+            self.resume = False
+            return
+        self.show_error("")
+        self._ask()  # the lookup now knows the unit
+        if self.resume:
+            self.resume = False
+            self.action_save()  # carry on with the call the clerk was saving
 
     def saved_text(self, result: Any) -> str:
         return f"Call {result.id} logged."
+
+
+def unit_not_listed(ctx: Context, typed: str) -> str:
+    """The code of the unit typed if the directory does not list it, else ""."""
+    from deskclerk import cleaning
+    from deskclerk.errors import DeskError
+    from deskclerk.services.directory import find_units
+
+    try:
+        code = cleaning.clean_unit_code(typed, required=False)
+    except DeskError:
+        return ""
+    if not code or any(u.code == code for u in find_units(ctx, code, limit=1)):
+        return ""
+    return code

@@ -1,4 +1,4 @@
-"""The Dispatch pane's order forms: dispatch, done, callback, pause, cancel, close; the slip.
+"""The Dispatch pane's order forms: dispatch, done, callback, pause, cancel, close, reopen; the slip.
 
 Each form saves through the work order service in a worker (RecordForm); a
 refusal stays on the form with everything typed.  The slip is written as text
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.suggester import SuggestFromList
 from textual.widgets import Static
 
 from deskclerk.errors import DeskError, InvalidInput
@@ -218,13 +219,72 @@ class CancelForm(ReasonForm):
     VERB = "cancelled"
 
 
-class CloseForm(ReasonForm):
+class SupervisorForm(ReasonForm):
+    """A supervisor's step: their name (the clerk on duty to start with) and a reason.
+
+    The reason comes last and has the focus, so Enter saves; Shift+Tab reaches
+    the name.  A refusal (not a supervisor, wrong state) stays on the form.
+    """
+
+    def fields(self) -> list[Field]:
+        clerk = getattr(self.app, "clerk", "")
+        return [
+            self.head(),
+            Field("supervisor", "Supervisor", "the supervisor's name", value=clerk),
+            Field("reason", self.LABEL),
+        ]
+
+    def side(self) -> ComposeResult:
+        yield Static("", id="supervisors", classes="form-note")
+
+    def on_mount(self) -> None:
+        # after the base's on_mount (Textual runs it too), which focuses the first field
+        self.call_after_refresh(self.field("reason").focus)
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is not None:
+            self._supervisors(ctx)
+
+    @work(thread=True, exit_on_error=False, group="supervisors")
+    def _supervisors(self, ctx: Context) -> None:
+        from deskclerk.services.directory import list_staff
+
+        names = [s.name for s in list_staff(ctx, role="supervisor")]
+        self.app.call_from_thread(self._show_supervisors, names)
+
+    def _show_supervisors(self, names: list[str]) -> None:
+        if not self.is_attached or not names:
+            return
+        self.field("supervisor").suggester = SuggestFromList(names, case_sensitive=False)
+        self.query_one("#supervisors", Static).update(Text("Supervisors: " + ", ".join(names)))
+
+    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
+        from deskclerk.services import orders
+
+        supervisor = values["supervisor"].strip()
+        if not supervisor:
+            raise InvalidInput("Type the supervisor's name.", field="supervisor")
+        run = getattr(orders, self.SERVICE)
+        return run(ctx, self.order.id, clerk=supervisor, reason=values["reason"])
+
+
+class CloseForm(SupervisorForm):
     """k: the supervisor closes a done order without a callback, with a reason."""
 
     TITLE = "Supervisor's close"
     SERVICE = "close"
     LABEL = "Reason for closing without a callback"
     VERB = "closed"
+
+
+class ReopenForm(SupervisorForm):
+    """r: the supervisor sends a done or closed order back to its team, with a reason."""
+
+    TITLE = "Supervisor's reopen"
+    SERVICE = "reopen"
+    LABEL = "Reason for reopening"
+
+    def saved_text(self, result: Any) -> str:
+        return f"{result.number} reopened, back to {result.team_name or 'the team'}."
 
 
 # --- the slip ----------------------------------------------------------------------------
