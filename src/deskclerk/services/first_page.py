@@ -12,6 +12,7 @@ services, which are the portable path.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,10 +22,8 @@ from urllib.parse import quote
 
 from deskclerk.services.call_public import CallPublic, attention
 
-# The schema this query is written for: db.SCHEMA_HEAD (a test keeps them equal;
-# db.py is not imported here, it loads SQLAlchemy).
-SCHEMA = "0002"
 BUSY_SECONDS = 30.0
+VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
 # calls.list_calls: not voided, newest first by (received_at, id), one row more than the page
 _NEWEST_CALLS = """
@@ -58,6 +57,18 @@ def sqlite_file(url: str) -> Path | None:
     return path if path.is_absolute() and path.is_file() else None
 
 
+def schema_head() -> str:
+    """The newest migration shipped (db.SCHEMA_HEAD, found without importing SQLAlchemy).
+
+    Revisions are numbered files, 0001_initial.py, 0002_…; a test keeps this equal
+    to db.SCHEMA_HEAD.
+    """
+    return max(
+        (n[:4] for n in os.listdir(VERSIONS) if n[:4].isdigit() and n.endswith(".py")),
+        default="",
+    )
+
+
 def newest_calls(path: Path, now: datetime, limit: int = 100) -> FirstCalls | None:
     """The first page of the Calls list from the SQLite file `path`, or None to use the services."""
     try:
@@ -69,13 +80,13 @@ def newest_calls(path: Path, now: datetime, limit: int = 100) -> FirstCalls | No
     try:
         conn.execute("BEGIN")  # one snapshot for the schema, the mark and the rows
         version = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-        if version != [(SCHEMA,)]:
-            return None
+        if version != [(schema_head(),)]:
+            return None  # to be migrated first (or newer than this code): the services decide
         mark = conn.execute("SELECT max(id) FROM audit").fetchone()[0] or 0
         rows = conn.execute(_NEWEST_CALLS, (limit + 1,)).fetchall()
         conn.execute("COMMIT")
         items = [_public(r, now) for r in rows[:limit]]
-    except (sqlite3.Error, ValueError, TypeError):
+    except (sqlite3.Error, OSError, ValueError, TypeError):
         return None  # the services will say what is wrong, in words
     finally:
         conn.close()
