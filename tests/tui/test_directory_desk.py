@@ -66,6 +66,23 @@ async def test_a_resident_for_a_listed_unit_and_the_refusals(desk_ctx: Any) -> N
         assert "李强 added to unit 3-1203." in str(app.status.render())
 
 
+async def test_building_typed_for_a_listed_unit_is_not_dropped_silently(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f12", *"0801", "tab", "9", "tab", "tab", *"Ann", "ctrl+s")
+        await settle(pilot)
+        form: Any = app.screen
+        assert isinstance(form, DirectoryForm)
+        assert "0801 is listed already (building 8, area south)" in error_text(form)
+        assert form.field("building").has_focus
+        form.field("building").value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+        assert ("Ann", "") in residents(desk_ctx, "0801")
+
+
 async def test_esc_on_a_half_filled_directory_form_asks_first(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -102,7 +119,7 @@ async def test_a_call_for_a_unit_not_listed_adds_it_and_carries_on(desk_ctx: Any
         await settle(pilot)
         call: Any = app.screen
         assert isinstance(call, CallForm)
-        assert "3-9999 is not in the directory" in str(call.query_one("#lookup").render())
+        assert "Unit 3-9999: not listed." in str(call.query_one("#lookup").render())
         await pilot.press("ctrl+s")
         await settle(pilot)
         question = str(app.screen.query_one(".confirm-question").render())
@@ -114,6 +131,7 @@ async def test_a_call_for_a_unit_not_listed_adds_it_and_carries_on(desk_ctx: Any
         assert (form.field("unit").value, form.field("name").value) == ("3-9999", "赵六")
         assert form.field("phone").value == "13611112222"
         assert form.field("building").has_focus
+        assert "then the call is saved" in str(form.query_one(".form-title").render())
         await pilot.press("3", "ctrl+s")
         await settle(pilot)
         assert residents(desk_ctx, "3-9999") == [("赵六", "13611112222")]

@@ -39,8 +39,8 @@ def describe_caller(ctx: Context, found: Any, unit: str = "") -> Text:
 
     text = Text(no_wrap=True, overflow="ellipsis")  # one line per entry, however narrow
     if unit and found.unit is None:
-        text.append(f"Unit {unit} is not in the directory.\n", style="italic")
-        text.append("F12: add it (or keep typing)\n", style="italic")
+        text.append(f"Unit {unit}: not listed.\n", style="italic")  # short: no wrap at 80
+        text.append("F12 adds it.\n", style="italic")
     elif found.unit is None and not found.residents:
         text.append("No match in the directory.", style="italic")
         return text
@@ -99,7 +99,10 @@ class CallForm(RecordForm):
         ]
 
     def side(self) -> Iterable[Any]:
-        yield Static("Type a phone or a unit: who it is shows here.", id="lookup")
+        yield Static(
+            "Type a phone or a unit: who it is shows here.\nF12: add to the directory.",
+            id="lookup",
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -194,7 +197,12 @@ class CallForm(RecordForm):
         from deskclerk.tui.modals.directory_form import DirectoryForm
 
         v = self.values()
-        form = DirectoryForm(unit=v["unit"].strip(), name=v["caller"].strip(), phone=v["phone"])
+        form = DirectoryForm(
+            unit=v["unit"].strip(),
+            name=v["caller"].strip(),
+            phone=v["phone"],
+            then="then the call is saved" if self.resume else "",
+        )
         self.app.push_screen(form, self._directory_done)
 
     def _directory_done(self, added: Any) -> None:

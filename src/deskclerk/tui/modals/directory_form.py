@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+from textual.widgets import Static
+
 from deskclerk.errors import InvalidInput
 from deskclerk.tui.modals.form import Field, RecordForm
 from deskclerk.tui.modals.order_actions import yes_no
@@ -29,9 +32,11 @@ class DirectoryForm(RecordForm):
     TITLE = "Add to the directory"
     KIND = "unit"
 
-    def __init__(self, unit: str = "", name: str = "", phone: str = "") -> None:
+    def __init__(self, unit: str = "", name: str = "", phone: str = "", then: str = "") -> None:
+        """Prefilled with what the clerk typed elsewhere; `then` says what happens after."""
         super().__init__()
         self.prefill = {"unit": unit, "name": name, "phone": phone}
+        self.then = then
 
     def fields(self) -> list[Field]:
         p = self.prefill
@@ -45,6 +50,8 @@ class DirectoryForm(RecordForm):
         ]
 
     def on_mount(self) -> None:
+        if self.then:
+            self.query_one(".form-title", Static).update(Text(f"{self.TITLE} ({self.then})"))
         if self.prefill["unit"]:  # the unit is known: what the directory lacks comes first
             # after the base's on_mount (Textual runs it too), which focuses the first field
             self.call_after_refresh(self.field("building").focus)
@@ -56,7 +63,17 @@ class DirectoryForm(RecordForm):
         code = cleaning.clean_unit_code(values["unit"])
         name, phone = values["name"].strip(), values["phone"]
         owner = yes_no(values["owner"], "Owner", required=False)
-        listed = any(u.code == code for u in directory.find_units(ctx, code, limit=1))
+        same = [u for u in directory.find_units(ctx, code, limit=1) if u.code == code]
+        listed = bool(same)
+        if listed and (values["building"].strip(), values["area"].strip()) not in {
+            ("", ""),
+            (same[0].building, same[0].area),
+        }:
+            raise InvalidInput(
+                f"Unit {code} is listed already (building {same[0].building or '–'}, area "
+                f"{same[0].area or '–'}); clear building and area to add a resident to it.",
+                field="building",
+            )
         if listed and not name:
             raise InvalidInput(
                 f"Unit {code} is in the directory already: type a resident's name to add one.",
