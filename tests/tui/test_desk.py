@@ -184,6 +184,21 @@ async def test_quick_line_makes_a_repair_and_its_order(desk_ctx: Any) -> None:
         assert app.query_one("#quick-input").value == ""  # type: ignore[attr-defined]
 
 
+async def test_a_line_begun_before_the_desk_has_opened_keeps_the_focus(desk_ctx: Any) -> None:
+    """The newest calls show before the database is fully open; a clerk may start typing."""
+    from deskclerk.tui.messages import DeskOpened
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"3-1203 inq")
+        app.post_message(DeskOpened(desk_ctx, "Test Gardens", CLERK, "A"))  # arriving late
+        await pilot.pause()
+        await pilot.press(*"uiry tap")
+        assert app.quick.input.has_focus
+        assert app.quick.input.value == "3-1203 inquiry tap"
+
+
 async def test_quick_line_shows_unknown_words(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:

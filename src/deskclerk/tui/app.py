@@ -188,7 +188,8 @@ class DeskApp(DeskActions):
     def on_desk_opened(self, message: DeskOpened) -> None:
         self._on_duty(message.site, message.clerk, message.shift)
         self.set_interval(self.poll_seconds, self._poll)
-        self.action_focus_pane()
+        if not self.quick.input.has_focus:  # the clerk may already be typing a line
+            self.action_focus_pane()
         if not message.site:
             from deskclerk.tui.modals.forms import FirstRunForm
 
