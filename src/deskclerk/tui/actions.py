@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from deskclerk.tui.keys import (
     APP_BINDINGS,
+    CALL_FORM_BINDINGS,
     FORM_BINDINGS,
     PANE_EXTRA_BINDINGS,
     PANES,
@@ -191,6 +192,7 @@ class DeskActions(App[None]):
         ]
         groups.append(("any pane", [b for b in RegisterPane.BINDINGS if isinstance(b, Binding)]))
         groups.append(("forms", FORM_BINDINGS))
+        groups.append(("call form", CALL_FORM_BINDINGS))
         self.push_screen(HelpScreen(groups, self.keymap))
 
     def command_bindings(self) -> list[tuple[Binding, Any]]:
