@@ -199,6 +199,25 @@ async def test_a_line_begun_before_the_desk_has_opened_keeps_the_focus(desk_ctx:
         assert app.quick.input.value == "3-1203 inquiry tap"
 
 
+async def test_a_line_typed_before_the_database_opened_is_looked_up_then(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ctx, app.ctx = app.ctx, None  # as while the database is still opening
+        await pilot.press("colon", *"3-1203 inquiry water bill")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.quick.resolved is None  # nothing to look it up with yet
+        app._use_context(ctx)  # type: ignore[arg-type]
+        await settle(pilot)
+        assert "王芳" in str(app.query_one("#quick-preview").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert list_calls(desk_ctx, limit=1).items[0].matter == "water bill"
+
+
 async def test_quick_line_shows_unknown_words(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:

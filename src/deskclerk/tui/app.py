@@ -183,6 +183,7 @@ class DeskApp(DeskActions):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.status.tz = ctx.tz
+        self.quick.context_ready()
         self._load_rest()
 
     def on_desk_opened(self, message: DeskOpened) -> None:

@@ -218,6 +218,12 @@ class QuickBar(Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(QuickResolved(resolved))
 
+    def context_ready(self) -> None:
+        """The database is open: look up a line typed while it was still opening."""
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is not None and self.resolved is None and (self.entry.unit or self.entry.team):
+            self._resolve(ctx, self.input.value, self.entry)
+
     def on_quick_resolved(self, message: QuickResolved) -> None:
         self.resolved = message.resolved
         self.show_preview()
