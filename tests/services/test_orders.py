@@ -15,7 +15,7 @@ from deskclerk.clock import FrozenClock
 from deskclerk.db import session_scope
 from deskclerk.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from deskclerk.models import WorkOrder
-from deskclerk.services import calls, directory, order_rows, orders, search
+from deskclerk.services import calls, directory, order_writing, orders, search
 from deskclerk.services.context import Context
 from deskclerk.services.history import HistoryEntry, history_of
 from deskclerk.services.tables import table_of
@@ -87,13 +87,13 @@ def test_a_number_taken_by_another_desk_is_skipped(
     site: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = new(site)
-    real = order_rows._last_sequence
+    real = order_writing._last_sequence
     stale = iter([0])  # the first read misses the other desk's order, as a race would
 
     def last_sequence(s: object, prefix: str) -> int:
         return next(stale, None) or real(s, prefix)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(order_rows, "_last_sequence", last_sequence)
+    monkeypatch.setattr(order_writing, "_last_sequence", last_sequence)
     second = new(site, unit="0801")
     assert (first.number, second.number) == ("WO-20261124-001", "WO-20261124-002")
     assert orders.get_order(site, second.number).unit_code == "0801"

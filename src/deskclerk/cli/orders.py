@@ -177,7 +177,7 @@ def _warn_if_not_covering(ctx: Context, order: OrderPublic) -> None:
     """Warn (the order stands) when the team named does not take this kind of work."""
     from deskclerk.services import orders
     from deskclerk.services.directory import list_teams
-    from deskclerk.services.order_rows import covers
+    from deskclerk.services.orders import covers
 
     team = next((t for t in list_teams(ctx) if t.name == order.team_name), None)
     if team is None or covers(team, order.category):

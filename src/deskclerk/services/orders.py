@@ -1,9 +1,10 @@
 """Work orders (派工单): logged, dispatched, on site, done, called back; their lists.
 
-Everything the faces need is importable from here: the shapes and helpers are
-in `order_rows`, the state changes (dispatch, arrive, finish, callback, cancel,
-close, reopen, pause, resume) in `order_steps`, the clock arithmetic in
-`deadlines`.
+Everything the faces need is importable from here: the shapes and reading in
+`order_rows`, the writing helpers (events, audit, numbers, teams) in
+`order_writing`, the state changes in `order_steps` (dispatch, arrive, finish,
+pause, resume) and `order_endings` (callback, reopen, close, cancel) on the
+machinery of `order_changes`, the clock arithmetic in `deadlines`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from deskclerk.models import CallState, OrderState, Priority
 from deskclerk.services import deadlines, history, search
 from deskclerk.services.context import Context
 from deskclerk.services.directory import TeamPublic, team_ref, unit_ref
+from deskclerk.services.order_endings import cancel, close, record_callback, reopen
 from deskclerk.services.order_rows import (
-    DEFAULT_CATEGORY,
     OPEN_STATES,
     STATE_WORDS,
     WO,
@@ -31,29 +32,29 @@ from deskclerk.services.order_rows import (
     OrderEventPublic,
     OrderPublic,
     U,
-    add_event,
-    audit,
     fetch,
-    insert_numbered,
     load,
-    parse_category,
-    parse_priority,
     publics,
     select_orders,
     shown_time,
-    suggest_in,
 )
 from deskclerk.services.order_steps import (
     arrive,
-    cancel,
-    close,
     dispatch,
     dispatch_in,
     finish,
     pause,
-    record_callback,
-    reopen,
     resume,
+)
+from deskclerk.services.order_writing import (
+    DEFAULT_CATEGORY,
+    add_event,
+    audit,
+    covers,
+    insert_numbered,
+    parse_category,
+    parse_priority,
+    suggest_in,
 )
 from deskclerk.services.paging import DEFAULT_LIMIT, Cursor, Page, make_page, newest_first
 from deskclerk.services.shifts import open_shift_id
@@ -451,6 +452,7 @@ __all__ = [
     "callbacks_waiting",
     "cancel",
     "close",
+    "covers",
     "create_order",
     "dispatch",
     "find_duplicate",
