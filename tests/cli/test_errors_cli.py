@@ -15,7 +15,10 @@ def desk(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Desk:
     d = Desk(db_path, monkeypatch)
     d.ok("list", "orders")  # creates the database
     with sqlite3.connect(db_path) as con:  # an old or damaged file: a column is missing
-        con.execute("DROP INDEX ix_order_stats")
+        for (index,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%to_site_us%'"
+        ).fetchall():
+            con.execute(f"DROP INDEX {index}")
         con.execute("ALTER TABLE work_order DROP COLUMN to_site_us")
     return d
 
