@@ -276,6 +276,21 @@ class WorkOrder(SQLModel, table=True):
             "to_site_us",
             "to_done_us",
         ),
+        # medians: the durations of reached orders in order (migration 0003)
+        *(
+            sa.Index(
+                name,
+                *columns,
+                sqlite_where=sa.text("on_site_at IS NOT NULL"),
+                postgresql_where=sa.text("on_site_at IS NOT NULL"),
+            )
+            for name, columns in (
+                ("ix_order_to_site", ("to_site_us", "logged_at", "voided_at")),
+                ("ix_order_to_done", ("to_done_us", "logged_at", "voided_at")),
+                ("ix_order_team_to_site", ("team_id", "to_site_us", "logged_at", "voided_at")),
+                ("ix_order_team_to_done", ("team_id", "to_done_us", "logged_at", "voided_at")),
+            )
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=30)  # WO-20261124-007
