@@ -267,3 +267,70 @@ def test_orders_with_no_team_get_their_own_medians_not_the_totals(
     no_team = next(g for name, g in by_name.items() if name != "Plumbing")
     assert no_team.median_to_on_site is None
     assert f.orders.median_to_on_site == timedelta(minutes=40)
+
+
+def _medians(f: Any) -> list[tuple[str, Any, Any]]:
+    rows = [("all", f.orders.median_to_on_site, f.orders.median_to_done)]
+    return rows + [(g.group, g.median_to_on_site, g.median_to_done) for g in f.groups]
+
+
+@pytest.mark.parametrize("by", [None, "team", "category", "clerk"])
+def test_medians_read_from_the_indexes_equal_the_sorted_durations(
+    month: Any, monkeypatch: pytest.MonkeyPatch, by: str | None
+) -> None:
+    """Large groups walk the duration indexes (stats_medians.WALK_FROM); small ones sort.
+    Forcing the walk on the hand-built month must give the same medians."""
+    from deskclerk.services import stats_medians
+
+    since, until = _october(month)
+    sorted_in_python = stats.figures(month, since=since, until=until, by=by)
+    monkeypatch.setattr(stats_medians, "WALK_FROM", 1)
+    walks: list[tuple[str, Any]] = []
+    walk = stats_medians._walk
+
+    def counted_walk(conn: Any, name: str, n: int, *args: Any) -> Any:
+        walks.append((name, args[2:]))
+        return walk(conn, name, n, *args)
+
+    monkeypatch.setattr(stats_medians, "_walk", counted_walk)
+    walked = stats.figures(month, since=since, until=until, by=by)
+    assert _medians(walked) == _medians(sorted_in_python)
+    # both clocks of the whole month walked; per team too (Plumbing, Electrical)
+    names = [name for name, _ in walks]
+    expected = 3 if by == "team" else 1
+    assert (names.count("to_site_us"), names.count("to_done_us")) == (expected, expected)
+    assert walked.orders.median_to_on_site == timedelta(minutes=17, seconds=30)
+    assert walked.orders.median_to_done == timedelta(minutes=215)
+
+
+def test_walked_medians_are_exact_to_the_microsecond_and_keep_no_team_apart(
+    ctx: Any, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two durations whose mean ends in half a second; an order with no team (never on site)."""
+    from deskclerk.services import directory, orders, stats_medians
+
+    monkeypatch.setattr(stats_medians, "WALK_FROM", 1)
+    directory.add_unit(ctx, "3-1203", clerk="t")
+    directory.add_team(ctx, "Plumbing", categories="plumbing", clerk="t")
+    start = clock.now()
+    first = orders.create_order(
+        ctx, unit="3-1203", description="tap", clerk="t", category="plumbing", team="Plumbing"
+    )
+    second = orders.create_order(
+        ctx, unit="3-1203", description="pipe", clerk="t", category="plumbing", team="Plumbing"
+    )
+    orders.create_order(ctx, unit="3-1203", description="door", clerk="t")
+    clock.advance(minutes=10, microseconds=400_000)
+    orders.arrive(ctx, first.number, clerk="t")
+    clock.advance(minutes=10, seconds=1, microseconds=200_000)
+    orders.arrive(ctx, second.number, clerk="t")
+
+    f = stats.figures(ctx, since=start - timedelta(hours=1), by="team")
+    by_name = {g.group: g for g in f.groups}
+    # 10:00.4 and 20:01.6 -> 15:01.0 exactly; whole seconds would make it 15:00.5 -> 15:00
+    assert by_name["Plumbing"].median_to_on_site == timedelta(minutes=15, seconds=1)
+    no_team = next(g for name, g in by_name.items() if name != "Plumbing")
+    assert no_team.logged == 1 and no_team.median_to_on_site is None
+    assert f.orders.median_to_on_site == timedelta(minutes=15, seconds=1)
+    ungrouped = stats.figures(ctx, since=start - timedelta(hours=1))
+    assert ungrouped.orders.median_to_on_site == timedelta(minutes=15, seconds=1)

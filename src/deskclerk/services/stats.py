@@ -24,195 +24,39 @@ Definitions (all over records that happened in [since, until), voided ones left 
   done, or the callback) is past due now.
 
 Counts are aggregated in SQL (services/stats_sql.py: SUM(CASE ...) over the
-covering indexes `ix_order_stats` and `ix_call_stats`); medians come back as
-one joined string of durations per group.
+covering indexes `ix_order_stats` and `ix_call_stats`); medians are read from
+indexes of the stored durations (services/stats_medians.py).  The shapes are in
+stats_shapes.py, complaints in stats_complaints.py, the per-day counts in
+stats_days.py; every public name is importable from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from deskclerk.models import (
-    CallState,
-    Category,
-    UTCDateTime,
-)
+from deskclerk.services import stats_medians as M
 from deskclerk.services import stats_sql as Q
 from deskclerk.services.context import Context
 from deskclerk.services.deadlines import running_clock
-from deskclerk.services.stats_sql import CALL, TEAM, UNIT, WO
-from deskclerk.timeparse import day_bounds
+from deskclerk.services.stats_complaints import ComplaintItem, Complaints, complaints
+from deskclerk.services.stats_days import daily_counts
+from deskclerk.services.stats_shapes import (
+    DayCount,
+    Figures,
+    OrderFigures,
+    OverdueOrder,
+    TeamOnTime,
+    rate,
+)
+from deskclerk.services.stats_sql import TEAM, UNIT, WO
 
 GROUPINGS = ("team", "category", "clerk")
 NO_TEAM = "(no team)"
 OVERDUE_LIMIT = 100
-
-
-def rate(part: int, whole: int) -> float | None:
-    """part / whole, or None when there is nothing to judge."""
-    return part / whole if whole else None
-
-
-@dataclass(frozen=True)
-class OrderFigures:
-    """The work-order figures of one group (or of everything: group "all")."""
-
-    group: str
-    logged: int = 0
-    closed: int = 0
-    cancelled: int = 0
-    on_site_on_time: int = 0
-    on_site_late: int = 0
-    done_on_time: int = 0
-    done_late: int = 0
-    done: int = 0
-    called_back: int = 0
-    satisfied: int = 0
-    overdue: int = 0
-    median_to_on_site: timedelta | None = None
-    median_to_done: timedelta | None = None
-
-    @property
-    def open(self) -> int:
-        return self.logged - self.closed - self.cancelled
-
-    @property
-    def closure_rate(self) -> float | None:
-        return rate(self.closed, self.logged - self.cancelled)
-
-    @property
-    def on_site_rate(self) -> float | None:
-        return rate(self.on_site_on_time, self.on_site_on_time + self.on_site_late)
-
-    @property
-    def done_rate(self) -> float | None:
-        return rate(self.done_on_time, self.done_on_time + self.done_late)
-
-    @property
-    def callback_rate(self) -> float | None:
-        return rate(self.called_back, self.done)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return rate(self.satisfied, self.called_back)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Counts, rates (0..1 or None) and medians (minutes or None), for JSON."""
-        out: dict[str, Any] = {
-            k: getattr(self, k)
-            for k in (
-                "group",
-                "logged",
-                "closed",
-                "cancelled",
-                "open",
-                "on_site_on_time",
-                "on_site_late",
-                "done_on_time",
-                "done_late",
-                "done",
-                "called_back",
-                "satisfied",
-                "overdue",
-                "closure_rate",
-                "on_site_rate",
-                "done_rate",
-                "callback_rate",
-                "satisfaction_rate",
-            )
-        }
-        for key in ("median_to_on_site", "median_to_done"):
-            span = getattr(self, key)
-            out[f"{key}_minutes"] = None if span is None else round(span.total_seconds() / 60, 1)
-        return out
-
-
-@dataclass(frozen=True)
-class OverdueOrder:
-    """An open order whose running clock is past due."""
-
-    number: str
-    unit_code: str
-    category: str
-    priority: str
-    team: str
-    state: str
-    clock: str  # "on site" | "done" | "callback"
-    due: datetime
-    late_by: timedelta
-    logged_at: datetime
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Everything `deskclerk stats` shows for one period."""
-
-    since: datetime | None
-    until: datetime | None
-    now: datetime
-    by: str | None
-    calls: dict[str, int]  # category -> count, every category present
-    orders: OrderFigures  # the whole period
-    groups: tuple[OrderFigures, ...] = ()
-    overdue: tuple[OverdueOrder, ...] = ()
-    overdue_total: int = 0
-
-    @property
-    def calls_total(self) -> int:
-        return sum(self.calls.values())
-
-
-@dataclass(frozen=True)
-class DayCount:
-    """One local day: calls received, orders logged, orders done."""
-
-    day: date
-    calls: int
-    orders: int
-    done: int
-
-
-@dataclass(frozen=True)
-class TeamOnTime:
-    """A team's on-time rates for the Stats view's chart."""
-
-    team: str
-    logged: int
-    on_site_rate: float | None
-    done_rate: float | None
-    judged: int  # orders judged on either clock
-
-
-@dataclass(frozen=True)
-class ComplaintItem:
-    id: int
-    received_at: datetime
-    unit_code: str
-    caller: str
-    matter: str
-    state: str
-    reply_due: datetime | None
-    replied_in_time: bool | None  # None: still open and not yet due
-
-
-@dataclass(frozen=True)
-class Complaints:
-    """Complaints (投诉) of a period: how many, closed, replied in time, the list."""
-
-    total: int
-    closed: int
-    in_time: int
-    late: int
-    items: tuple[ComplaintItem, ...] = field(default=())
-
-    @property
-    def in_time_rate(self) -> float | None:
-        return rate(self.in_time, self.in_time + self.late)
 
 
 def _overdue_list(
@@ -299,15 +143,15 @@ def figures(
     """The service figures of [since, until), grouped `by` team, category or clerk if given."""
     now = ctx.now()
     key = Q.group_column(by)
-    where = Q.order_base(since, until)
-    with ctx.engine.connect() as conn:
+    with ctx.engine.connect() as conn:  # one read transaction: every query sees the same data
         calls = Q.calls_by_category(conn, since, until)
-        columns = [*Q.order_columns(now), *Q.duration_columns()]
-        stmt = sa.select(key.label("k"), *columns).where(*where)
+        stmt = sa.select(key.label("k"), *Q.order_columns(now), M.counted())
+        stmt = stmt.where(*Q.order_base(since, until))
         if by is not None:
             stmt = stmt.group_by(key)
-        rows = list(conn.execute(stmt))
-        medians = Q.medians(rows, by is not None)
+        rows = [row for row in conn.execute(stmt) if row.logged]
+        sizes = [(row.k if by is not None else M.TOTAL, M.sizes(row)) for row in rows]
+        medians = M.medians(conn, by=by, since=since, until=until, groups=sizes)
         overdue, overdue_total = _overdue_list(conn, now, since, until, overdue_limit)
         names = Q.team_names(conn) if by == "team" else {}
 
@@ -322,9 +166,9 @@ def figures(
             label = names.get(row.k, NO_TEAM) if by == "team" else (row.k or "(none)")
             groups.append(build(label, row, row.k))
         groups.sort(key=lambda g: (-g.logged, g.group))
-        total = _sum(groups, medians[Q.TOTAL])
+        total = _sum(groups, medians[M.TOTAL])
     else:
-        total = build("all", rows[0] if rows and rows[0].logged else None, Q.TOTAL)
+        total = build("all", rows[0] if rows else None, M.TOTAL)
     return Figures(
         since=since,
         until=until,
@@ -338,47 +182,9 @@ def figures(
     )
 
 
-def _sum(
-    groups: Sequence[OrderFigures], medians: tuple[timedelta | None, timedelta | None]
-) -> OrderFigures:
+def _sum(groups: Sequence[OrderFigures], medians: M.Medians) -> OrderFigures:
     counts = {name: sum(getattr(g, name) for g in groups) for name in Q.COUNT_NAMES}
     return OrderFigures("all", **counts, median_to_on_site=medians[0], median_to_done=medians[1])
-
-
-# --- for the charts --------------------------------------------------------
-
-
-def _day_edges(ctx: Context, since: datetime, until: datetime) -> list[tuple[date, datetime]]:
-    """(local day, its UTC start) for every local day touching [since, until)."""
-    first = since.astimezone(ctx.tz).date()
-    last = (until - timedelta(microseconds=1)).astimezone(ctx.tz).date()
-    days = []
-    day = first
-    while day <= last:
-        days.append((day, day_bounds(day, ctx.tz)[0]))
-        day += timedelta(days=1)
-    return days
-
-
-def daily_counts(ctx: Context, since: datetime, until: datetime) -> list[DayCount]:
-    """Calls received, orders logged and orders done per local day of [since, until)."""
-    edges = _day_edges(ctx, since, until)
-    with ctx.engine.connect() as conn:
-        calls = Q.per_day(
-            conn, CALL.c.received_at, [CALL.c.voided_at.is_(None)], edges, since, until
-        )
-        orders = Q.per_day(conn, WO.c.logged_at, [WO.c.voided_at.is_(None)], edges, since, until)
-        done = Q.per_day(
-            conn,
-            WO.c.done_at,
-            [WO.c.voided_at.is_(None), WO.c.done_at.is_not(None)],
-            edges,
-            since,
-            until,
-        )
-    return [
-        DayCount(day, c, o, d) for (day, _), c, o, d in zip(edges, calls, orders, done, strict=True)
-    ]
 
 
 def on_time_by_team(ctx: Context, since: datetime, until: datetime) -> list[TeamOnTime]:
@@ -396,84 +202,6 @@ def on_time_by_team(ctx: Context, since: datetime, until: datetime) -> list[Team
     ]
 
 
-_WAITING_CALL = (CallState.open.value, CallState.passed_on.value)
-
-
-def complaints(
-    ctx: Context, since: datetime | None, until: datetime | None, *, limit: int = 50
-) -> Complaints:
-    """The complaints (投诉) of a period: counts, replies in time, the newest `limit` listed.
-
-    A reply is in time when the call was closed before its reply deadline
-    (callback_due), late when closed at or after it, or still open or passed
-    on once it has passed (what the desk marks "overdue").  An answered call
-    that was never closed has no reply time on record: it is not judged.
-    """
-    c = CALL.c
-    now = ctx.now()
-    now_at = sa.literal(now, UTCDateTime())
-    where = [
-        c.voided_at.is_(None),
-        c.category == Category.complaint.value,
-        *Q.period(c.received_at, since, until),
-    ]
-    closed = c.state == CallState.closed.value
-    in_time = sa.and_(
-        c.callback_due.is_not(None), c.closed_at.is_not(None), c.closed_at < c.callback_due
-    )
-    late = sa.and_(
-        c.callback_due.is_not(None),
-        sa.or_(
-            sa.and_(c.closed_at.is_not(None), c.closed_at >= c.callback_due),
-            sa.and_(c.closed_at.is_(None), c.state.in_(_WAITING_CALL), c.callback_due <= now_at),
-        ),
-    )
-    with ctx.engine.connect() as conn:
-        totals = conn.execute(
-            sa.select(
-                sa.func.count(), Q.count_when(closed), Q.count_when(in_time), Q.count_when(late)
-            ).where(*where)
-        ).one()
-        rows = conn.execute(
-            sa.select(
-                c.id,
-                c.received_at,
-                UNIT.c.code,
-                c.caller,
-                c.matter,
-                c.state,
-                c.callback_due,
-                c.closed_at,
-            )
-            .select_from(CALL.outerjoin(UNIT, c.unit_id == UNIT.c.id))
-            .where(*where)
-            .order_by(c.received_at.desc(), c.id.desc())
-            .limit(limit)
-        ).all()
-    items = []
-    for row in rows:
-        verdict: bool | None = None
-        if row.callback_due is not None:
-            if row.closed_at is not None:
-                verdict = row.closed_at < row.callback_due
-            elif row.state in _WAITING_CALL and row.callback_due <= now:
-                verdict = False
-        items.append(
-            ComplaintItem(
-                id=row.id,
-                received_at=row.received_at,
-                unit_code=row.code or "",
-                caller=row.caller,
-                matter=row.matter,
-                state=row.state,
-                reply_due=row.callback_due,
-                replied_in_time=verdict,
-            )
-        )
-    total, n_closed, n_in_time, n_late = (int(v) for v in totals)
-    return Complaints(total, n_closed, n_in_time, n_late, tuple(items))
-
-
 def period_label(since: datetime | None, until: datetime | None, ctx: Context) -> str:
     """'2026-11-01 – 2026-11-30' in local dates (until is exclusive)."""
     start = since.astimezone(ctx.tz).strftime("%Y-%m-%d") if since else "the beginning"
@@ -485,6 +213,7 @@ def period_label(since: datetime | None, until: datetime | None, ctx: Context) -
 
 __all__ = [
     "GROUPINGS",
+    "ComplaintItem",
     "Complaints",
     "DayCount",
     "Figures",
@@ -497,4 +226,5 @@ __all__ = [
     "figures",
     "on_time_by_team",
     "period_label",
+    "rate",
 ]

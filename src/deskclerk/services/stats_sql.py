@@ -7,9 +7,7 @@ definitions; everything here returns plain numbers.  Time arithmetic uses
 
 from __future__ import annotations
 
-import json
-import statistics
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,8 +56,8 @@ def count_when(cond: Any) -> Any:
 
 # Two counts in one SUM: the low one in the low 32 bits, the high one above.  Each
 # row's CASE is then decided once for both counts (say, on time or late), which
-# halves the work of a year's scan; `_unpack` splits the sum again.
-_HIGH = 1 << 32
+# halves the work of a year's scan; `unpack` splits the sum again.
+HIGH = 1 << 32
 
 
 def _big(value: int) -> Any:
@@ -67,15 +65,15 @@ def _big(value: int) -> Any:
     return sa.literal(value, sa.BigInteger())
 
 
-def _pair(*whens: tuple[Any, Any], otherwise: int = 0) -> Any:
+def pair(*whens: tuple[Any, Any], otherwise: int = 0) -> Any:
     cases = [(cond, _big(value) if isinstance(value, int) else value) for cond, value in whens]
     return sa.func.coalesce(sa.func.sum(sa.case(*cases, else_=_big(otherwise))), 0)
 
 
-def _unpack(value: Any) -> tuple[int, int]:
-    """(low count, high count) of a `_pair` sum."""
+def unpack(value: Any) -> tuple[int, int]:
+    """(low count, high count) of a `pair` sum."""
     total = int(value or 0)
-    return total & (_HIGH - 1), total >> 32
+    return total & (HIGH - 1), total >> 32
 
 
 def order_columns(now: datetime) -> list[Any]:
@@ -102,16 +100,16 @@ def order_columns(now: datetime) -> list[Any]:
 
     def clock(due: Any, event: Any, waiting_states: tuple[str, ...]) -> Any:
         # low: the event came in time; high: it came late, or is still awaited past due
-        return _pair(
+        return pair(
             (sa.or_(due.is_(None), cancelled), 0),
             (
                 event.is_not(None),
                 sa.case(
-                    (due_not_after(due, paused, event, EpochSeconds(event)), _big(_HIGH)),
+                    (due_not_after(due, paused, event, EpochSeconds(event)), _big(HIGH)),
                     else_=_big(1),
                 ),
             ),
-            (sa.and_(c.state.in_(waiting_states), breached_now(due)), _HIGH),
+            (sa.and_(c.state.in_(waiting_states), breached_now(due)), HIGH),
         )
 
     overdue = sa.and_(
@@ -138,13 +136,11 @@ def order_columns(now: datetime) -> list[Any]:
     )
     return [
         sa.func.count().label("logged"),
-        _pair((c.state == OrderState.closed.value, 1), (cancelled, _HIGH)).label(
-            "closed_cancelled"
-        ),
+        pair((c.state == OrderState.closed.value, 1), (cancelled, HIGH)).label("closed_cancelled"),
         clock(c.on_site_due, c.on_site_at, BEFORE_ARRIVAL).label("on_site"),
         clock(c.done_due, c.done_at, WORKING).label("done_clock"),
         # low: satisfied; high: reached with any verdict
-        _pair((c.verdict == "", 0), (c.verdict == "satisfied", 1 + _HIGH), otherwise=_HIGH).label(
+        pair((c.verdict == "", 0), (c.verdict == "satisfied", 1 + HIGH), otherwise=HIGH).label(
             "satisfied_called_back"
         ),
         count_when(
@@ -156,10 +152,10 @@ def order_columns(now: datetime) -> list[Any]:
 
 def counts(row: Any) -> dict[str, int]:
     """The counts of one result row of `order_columns`."""
-    closed, cancelled = _unpack(row.closed_cancelled)
-    on_site_on_time, on_site_late = _unpack(row.on_site)
-    done_on_time, done_late = _unpack(row.done_clock)
-    satisfied, called_back = _unpack(row.satisfied_called_back)
+    closed, cancelled = unpack(row.closed_cancelled)
+    on_site_on_time, on_site_late = unpack(row.on_site)
+    done_on_time, done_late = unpack(row.done_clock)
+    satisfied, called_back = unpack(row.satisfied_called_back)
     return {
         "logged": int(row.logged),
         "closed": closed,
@@ -193,54 +189,6 @@ def team_names(conn: sa.Connection) -> dict[Any, str]:
 
 def order_base(since: datetime | None, until: datetime | None) -> list[Any]:
     return [WO.c.voided_at.is_(None), *period(WO.c.logged_at, since, until)]
-
-
-def duration_columns() -> list[Any]:
-    """The labelled `to_site` / `to_done` aggregates that `medians` reads.
-
-    Selected with `order_columns`, so one scan of ix_order_stats serves both.
-    The durations are the integers `to_site_us` / `to_done_us` written with
-    `on_site_at` / `done_at` (exact microseconds, no time parsing), of orders
-    the team reached; each group's come back as one comma-joined string
-    (`aggregate_strings`: group_concat / string_agg), a third of the cost of
-    fetching a year's 65,000 rows one by one.
-    """
-    c = WO.c
-    reached = c.on_site_at.is_not(None)
-
-    def joined(micros: Any) -> Any:
-        return sa.func.aggregate_strings(sa.cast(sa.case((reached, micros)), sa.String()), ",")
-
-    return [joined(c.to_site_us).label("to_site"), joined(c.to_done_us).label("to_done")]
-
-
-# The key of the whole period's medians: not None, which is a group's key too
-# (orders with no team, no clerk).
-TOTAL = ("all",)
-
-
-def medians(rows: list[Any], grouped: bool) -> dict[Any, tuple[timedelta | None, timedelta | None]]:
-    """Median time from logging to on site and to done, per group key (`row.k`) and
-    for TOTAL (all), from result rows carrying `duration_columns`."""
-
-    def values(text: str | None) -> list[int]:
-        return json.loads(f"[{text}]") if text else []  # C-parsed: half of int() a value
-
-    def median(found: list[int]) -> timedelta | None:
-        return timedelta(seconds=round(statistics.median(found) / 1_000_000)) if found else None
-
-    out: dict[Any, tuple[timedelta | None, timedelta | None]] = {}
-    every_site: list[int] = []
-    every_done: list[int] = []
-    for row in rows:
-        site, done = values(row.to_site), values(row.to_done)
-        if not grouped:
-            return {TOTAL: (median(site), median(done))}
-        out[row.k] = (median(site), median(done))
-        every_site += site
-        every_done += done
-    out[TOTAL] = (median(every_site), median(every_done))
-    return out
 
 
 def calls_by_category(
