@@ -312,6 +312,11 @@ def write_report(ctx: Context, month: str, fmt: str, path: Path | str) -> Path:
     fmt = fmt.lower().strip()
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: choose md, pdf or xlsx.")
+    warm_up = None
+    if fmt == "pdf":  # read fpdf2 and the print font while the database answers
+        from deskclerk.reports.pdf import start_warm_up
+
+        warm_up = start_warm_up()
     report = build(ctx, month)
     path = Path(path).expanduser()
     if fmt == "md":
@@ -320,6 +325,8 @@ def write_report(ctx: Context, month: str, fmt: str, path: Path | str) -> Path:
         from deskclerk.reports.monthly_pdf import render_pdf
         from deskclerk.reports.pdf import render_with_quick_font, write_pdf
 
+        if warm_up is not None:
+            warm_up.join()
         write_pdf(render_with_quick_font(lambda font: render_pdf(report, font)), path)
     else:
         from deskclerk.reports.monthly_xlsx import render_xlsx

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -156,3 +157,29 @@ def render_with_quick_font(render: Callable[[Path | None], FPDF]) -> FPDF:
             if not lacks_glyphs(doc):
                 return doc
     return render(None)
+
+
+def start_warm_up() -> threading.Thread:
+    """Import fpdf2 and make sure the print font's quick copy exists, in a thread.
+
+    Started before a report's queries: the database works without holding
+    Python's lock, so the two overlap.  Whatever fails here is met again, and
+    reported, when the document is made.
+    """
+
+    def warm_up() -> None:
+        try:
+            import fpdf.fonts  # noqa: F401
+            from fontTools.ttLib.tables import _c_m_a_p, _g_l_y_f, _h_m_t_x  # noqa: F401
+
+            from deskclerk.reports.print_font import common_font
+
+            font = find_cjk_font()
+            if font is not None:
+                common_font(font)
+        except Exception:  # the main thread meets it again and says so
+            pass
+
+    thread = threading.Thread(target=warm_up, name="deskclerk-pdf-warm-up", daemon=True)
+    thread.start()
+    return thread
