@@ -194,22 +194,18 @@ def order_base(since: datetime | None, until: datetime | None) -> list[Any]:
 def calls_by_category(
     conn: sa.Connection, since: datetime | None, until: datetime | None
 ) -> dict[str, int]:
-    # `category IN (...)` lets the database walk ix_call_stats one category at a time
-    # over the period's range, with no sort and no table reads.
+    """Calls received in the period per category (every category of the enum present)."""
+    # One count per category, each over its own range of ix_call_stats (category,
+    # received_at, voided_at): read from the index alone, with no grouping of the
+    # period's rows (a third cheaper than `category IN (...) GROUP BY category`).
     categories = [c.value for c in Category]
-    stmt = (
-        sa.select(CALL.c.category, sa.func.count())
-        .where(
-            CALL.c.category.in_(categories),
-            *period(CALL.c.received_at, since, until),
-            CALL.c.voided_at.is_(None),
-        )
-        .group_by(CALL.c.category)
-    )
-    counts = dict.fromkeys(categories, 0)
-    for category, n in conn.execute(stmt):
-        counts[category] = n
-    return counts
+
+    def count(category: str) -> Any:
+        where = [CALL.c.category == category, *period(CALL.c.received_at, since, until)]
+        return sa.select(sa.func.count()).where(*where, CALL.c.voided_at.is_(None))
+
+    row = conn.execute(sa.select(*(count(c).scalar_subquery() for c in categories))).one()
+    return {category: int(n) for category, n in zip(categories, row, strict=True)}
 
 
 COUNT_NAMES = (
