@@ -6,7 +6,8 @@
 Measures, from the bytes the desk writes to the terminal:
   launch → first frame (the quick line's prompt painted), launch → newest call on screen,
   navigation key (↓, F7–F10) → frame written, search keystroke → results written,
-  quick-line Enter → the saved call in the list.
+  quick-line Enter → the saved call in the list (written in a table row, not the input).
+The key phases start once the desk is open (its figures are in the status bar).
 Prints median, p95 and worst of each in milliseconds.  The database gets a site
 name and a clerk on duty if it has none (so the desk opens straight onto the panes).
 """
@@ -118,6 +119,24 @@ class Desk:
         tail = ANSI.sub(b"", buf)[-400:].decode(errors="replace")
         raise TimeoutError(f"{text!r} did not show within {limit} s; last output: {tail!r}")
 
+    def wait_in_rows(self, text: str, since: float, last_row: int, limit: float = 5.0) -> float:
+        """Seconds from `since` until `text` is written on a screen row ≤ `last_row` (1-based).
+
+        Textual moves the cursor to each line it rewrites; text counts only where it
+        lands above `last_row`, so a line still in the quick line's input does not.
+        """
+        buf = b""
+        needle = text.encode()
+        while time.perf_counter() - since < limit:
+            chunk = self.read(0.05)
+            if not chunk:
+                continue
+            buf += chunk
+            for row, segment in _rows_written(buf):
+                if row <= last_row and needle in segment:
+                    return time.perf_counter() - since
+        raise TimeoutError(f"{text!r} was not written above row {last_row} within {limit} s")
+
     def until_quiet(self, since: float, quiet: float = 0.15, limit: float = 5.0) -> float:
         """Seconds from `since` to the last byte written before `quiet` s of silence."""
         last = None
@@ -147,6 +166,19 @@ class Desk:
         os.close(self.master)
 
 
+MOVE = re.compile(rb"\x1b\[(\d+);(\d+)H")
+
+
+def _rows_written(buf: bytes) -> list[tuple[int, bytes]]:
+    """(row, text without escapes) of each piece of `buf` that starts with a cursor move."""
+    moves = list(MOVE.finditer(buf))
+    pieces = []
+    for i, move in enumerate(moves):
+        end = moves[i + 1].start() if i + 1 < len(moves) else len(buf)
+        pieces.append((int(move.group(1)), ANSI.sub(b"", buf[move.end() : end])))
+    return pieces
+
+
 def summary(name: str, seconds: list[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
@@ -170,6 +202,7 @@ def run(db: str, cols: int, rows: int, runs: int) -> None:
         try:
             first.append(desk.wait_text("quick line", desk.started))
             newest.append(desk.wait_text(caller[:3], desk.started) if caller else 0.0)
+            desk.wait_text("│ WO ", desk.started)  # the status bar's figures: the desk is open
             desk.drain()
             for _ in range(10):
                 nav.append(desk.until_quiet(desk.send(KEYS["down"])))
@@ -190,7 +223,8 @@ def run(db: str, cols: int, rows: int, runs: int) -> None:
                     desk.send(ch.encode())
                     time.sleep(0.01)
                 desk.drain(0.5)
-                save.append(desk.wait_text(token, desk.send(KEYS["enter"]), limit=5))
+                # the newest call is the table's top row, in the upper half of the screen
+                save.append(desk.wait_in_rows(token, desk.send(KEYS["enter"]), rows // 2))
                 desk.drain()
         finally:
             desk.close()

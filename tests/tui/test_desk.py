@@ -364,3 +364,50 @@ async def test_a_database_that_cannot_open_is_said_in_words(tmp_path: Any) -> No
         await pilot.press("f2")
         assert not hasattr(app.screen, "field")  # no form on a desk with no database
         assert any("not open" in n.message for n in app._notifications)
+
+
+async def test_a_quick_line_call_is_put_on_top_at_once_and_the_pages_still_join(
+    desk_ctx: Any,
+) -> None:
+    """The saved call is drawn from what the service returned; the reload after it
+    redraws nothing, and the next page still starts right after the last row shown."""
+    from datetime import timedelta
+
+    from deskclerk.services.calls import list_calls, log_call
+
+    start = desk_ctx.now() - timedelta(days=2)
+    for i in range(130):
+        log_call(
+            desk_ctx,
+            caller=f"C{i}",
+            matter="old call",
+            clerk=CLERK,
+            category="other",
+            received_at=start + timedelta(minutes=i),
+        )
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.pane("calls")
+        clears = []
+        clear = pane.table.clear
+
+        def counted(columns: bool = False) -> Any:
+            clears.append(columns)
+            return clear(columns)
+
+        pane.table.clear = counted  # type: ignore[method-assign]
+        await pilot.press("colon", *"3-1203 inquiry lift noise")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert clears == []  # the reload after the save found the page already on screen
+        table = pane.table
+        assert table.row_count == 100
+        assert [str(c) for c in table.get_row_at(0)][2:4] == ["3-1203", "王芳"]
+        assert str(table.get_row_at(0)[5]) == "lift noise" and table.cursor_row == 0
+        await pilot.press("escape", *["pagedown"] * 6)
+        await settle(pilot)
+        listed = [tuple(str(c) for c in table.get_row_at(i))[3::2] for i in range(table.row_count)]
+        every = [(c.caller, c.matter) for c in list_calls(desk_ctx, limit=1000).items]
+        assert listed == every and len(every) == 133  # no row twice, none left out

@@ -348,16 +348,27 @@ class DeskApp(DeskActions):
         except DeskError as exc:
             self.post_message(ActionFailed(exc.message))
             return
-        self.post_message(RecordSaved(kind, getattr(result, "id", None), done(result)))
+        record = getattr(result, "record", result)  # the quick line wraps its call
+        self.post_message(RecordSaved(kind, getattr(result, "id", None), done(result), record))
         if after is not None:
             self.call_from_thread(after)
 
     def on_record_saved(self, message: RecordSaved) -> None:
         target = PANE_OF_KIND.get(message.kind)
         if self.ctx is not None:
-            # one reload of each pane the save touched, with the new record selected;
-            # the poll then finds nothing new and reloads nothing twice
-            self._after_save(self.ctx, self.mark, target, message.record_id)
+            # the saved record at the top of its list at once, from what the service returned
+            placed = (
+                target is not None
+                and message.record is not None
+                and self.pane(target).place_saved(message.record)
+            )
+            # then one reload of each pane the save touched, with the new record selected
+            # (the placed one finds its page already shown); the poll then finds nothing new
+            after = (self.ctx, self.mark, target, message.record_id)
+            if placed:  # after the frame that shows it: the reload would compete with it
+                self.call_after_refresh(self._after_save, *after)
+            else:
+                self._after_save(*after)
         if target and target != self.active:
             # after a form the saved record's pane comes to the front, with the focus;
             # the quick line keeps it for the next line

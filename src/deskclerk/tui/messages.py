@@ -70,11 +70,12 @@ class PaneLoaded(Message):
 class RecordSaved(Message):
     """Something was saved (`kind`: call, visit, order, note); `text` tells the clerk what."""
 
-    def __init__(self, kind: str, record_id: int | None, text: str) -> None:
+    def __init__(self, kind: str, record_id: int | None, text: str, record: Any = None) -> None:
         super().__init__()
         self.kind = kind
         self.record_id = record_id
         self.text = text
+        self.record = record  # the saved record's public shape, when the service returned it
 
 
 class ActionFailed(Message):

@@ -17,6 +17,7 @@ from deskclerk.tui.panes.base import colour
 from deskclerk.tui.quickline import QuickEntry, describe_due, parse
 
 if TYPE_CHECKING:
+    from deskclerk.services.call_public import CallPublic
     from deskclerk.services.context import Context
 
 HINT = ": quick line — 3-1203 repair kitchen tap leaking @plumbing !4h · Enter saves · Esc leaves"
@@ -256,7 +257,7 @@ class QuickBar(Vertical):
                 return commit(ctx, clerk, entry, resolved, attach=answer == "attach")
 
             desk.perform(
-                "call", run, lambda r: f"Saved from the quick line: {r}", self._committed(line)
+                "call", run, lambda r: f"Saved from the quick line: {r.text}", self._committed(line)
             )
 
         if resolved is not None and resolved.duplicate:
@@ -283,12 +284,24 @@ class QuickBar(Vertical):
         self.app.action_focus_pane()  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class LineSaved:
+    """What a quick line saved: words for the clerk and the call as it now stands."""
+
+    text: str
+    record: CallPublic
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+
 def commit(
     ctx: Context, clerk: str, entry: QuickEntry, resolved: Resolved | None, attach: bool = False
-) -> str:
+) -> LineSaved:
     """Save the line: a call, and for a repair its work order (dispatched to the line's
     team or the suggested one) or, with `attach`, the open order it duplicates."""
-    from deskclerk.services.calls import log_call
+    from deskclerk.services.calls import get_call, log_call
 
     due = ctx.now() + entry.due_in if entry.due_in is not None else None
     call = log_call(
@@ -302,12 +315,12 @@ def commit(
         callback_due=due,
     )
     if entry.category != "repair":
-        return f"call {call.id}"
+        return LineSaved(f"call {call.id}", call)
     from deskclerk.services.orders import attach_call, order_from_call
 
     if attach and resolved is not None and resolved.duplicate:
         order = attach_call(ctx, resolved.duplicate, call.id, clerk=clerk)
-        return f"call {call.id} attached to {order.number}"
+        return LineSaved(f"call {call.id} attached to {order.number}", get_call(ctx, call.id))
     order = order_from_call(
         ctx,
         call.id,
@@ -316,4 +329,4 @@ def commit(
         category=(resolved.kind or None) if resolved else None,
         team=resolved.team if resolved and resolved.team else None,
     )
-    return f"call {call.id} → {order.number}"
+    return LineSaved(f"call {call.id} → {order.number}", get_call(ctx, call.id))

@@ -117,6 +117,9 @@ class RegisterPane(Vertical):
     KINDS: ClassVar[frozenset[str]] = frozenset()  # history entities that change this list
     COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = ()
     EMPTY: ClassVar[str] = ""
+    # the time the list is ordered by (newest first, then id): a saved record can be put
+    # at the top at once; None: the pane reloads to show it
+    TIME_FIELD: ClassVar[str | None] = None
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "newest", "Newest", id="pane.newest", show=False),
     ]
@@ -211,6 +214,11 @@ class RegisterPane(Vertical):
             return
         table = self.table
         keep = self.current() if not message.append else None
+        if self.loaded and not message.append and list(self.items.values()) == message.items:
+            # already on screen (e.g. a saved record put in place): redraw nothing
+            self.next_cursor = message.next_cursor
+            self._select(message.select)
+            return
         if not message.append:
             table.clear()
             self.items = {}
@@ -224,10 +232,46 @@ class RegisterPane(Vertical):
         if not self.loaded:
             self.loaded = True
             self.post_message(PaneLoaded(str(self.id)))
-        target = message.select if message.select is not None else (keep.id if keep else None)
-        if target is not None and str(target) in self.items:
-            table.move_cursor(row=table.get_row_index(str(target)), scroll=True)
+        self._select(message.select if message.select is not None else (keep.id if keep else None))
         self._show_state()
+
+    def _select(self, record_id: int | None) -> None:
+        table = self.table
+        if record_id is not None and str(record_id) in self.items:
+            row = table.get_row_index(str(record_id))
+            if row != table.cursor_row:
+                table.move_cursor(row=row, scroll=True)
+
+    def place_saved(self, item: Any) -> bool:
+        """Show a record just saved at the top of the list at once; False: reload to show it.
+
+        Only for a new record that belongs above every listed one, in the newest
+        records: anything else (an edit, an older time, a list from a found record)
+        is left to the reload.  The reload that follows finds the same page and
+        redraws nothing.
+        """
+        ctx = self.desk.ctx
+        field = self.TIME_FIELD
+        key = str(getattr(item, "id", ""))
+        at = getattr(item, field, None) if field else None
+        if ctx is None or at is None or self.start_at is not None or not self.loaded:
+            return False
+        if key in self.items:
+            return False
+        first = next(iter(self.items.values()), None)
+        if first is not None and (at, item.id) < (getattr(first, field or ""), first.id):
+            return False
+        table = self.table
+        table.add_row_first(*self.cells(ctx, item), key=key)
+        self.items = {key: item, **self.items}
+        if len(self.items) > PAGE_SIZE and self.next_cursor is not None:
+            # keep one page, as a reload would: the last row goes, the next page starts there
+            table.remove_row(self.items.popitem()[0])
+            last = next(reversed(self.items.values()))
+            self.next_cursor = (getattr(last, field or ""), last.id)
+        table.move_cursor(row=0, scroll=True)
+        self._show_state()
+        return True
 
     def _show_state(self) -> None:
         # touch the widgets only on a change: each change costs a layout pass

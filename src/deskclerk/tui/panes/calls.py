@@ -27,6 +27,7 @@ class CallsPane(RegisterPane):
     KINDS = frozenset({"call"})
     COLUMNS = (("", 1), ("When", 11), ("Unit", 8), ("Caller", 10), ("Type", 11), ("Matter", 40))
     EMPTY = "No calls yet. Press F2 to log one, or : for the quick line."
+    TIME_FIELD = "received_at"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "to_order", "→ Work order", id="calls.to_order"),
         Binding("d", "callback_done", "Call done", id="calls.done"),

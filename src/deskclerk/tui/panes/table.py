@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual._two_way_dict import TwoWayDict
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 LIT = "-lit"
 
@@ -62,6 +64,19 @@ class PaneTable(DataTable[Any]):
         """
         if not self.has_class(LIT):
             super().watch_has_focus(has_focus)
+
+    def add_row_first(self, *cells: Any, key: str) -> RowKey:
+        """Add a row above all the others (a just-saved record): no other row is redrawn.
+
+        DataTable only appends; its own `sort` reorders the same way, by giving the
+        rows new places.
+        """
+        row_key = self.add_row(*cells, key=key)
+        places = {k: i + 1 for k, i in self._row_locations._forward.items() if k != row_key}
+        self._row_locations = TwoWayDict({row_key: 0, **places})
+        self._update_count += 1
+        self.refresh()
+        return row_key
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # the caches are keyed by the look (lit or not), not by the focus itself
