@@ -155,7 +155,12 @@ def test_a_failed_export_leaves_no_file(
         yield from stream_rows(desk.engine, "calls")
         raise OSError(5, "Input/output error")
 
+    def broken_lines(engine: Any, name: str, times: Any, handle: Any, **period: Any) -> int:
+        handle.write("1,half a line")
+        raise OSError(5, "Input/output error")
+
     monkeypatch.setattr(export_mod, "stream_rows", broken)
+    monkeypatch.setattr(export_mod, "write_lines", broken_lines)  # CSV built by SQLite
     for path, fmt in ((target, "xlsx"), (target_csv, "csv")):
         with pytest.raises(DeskError, match="cannot write"):
             export(desk, "calls", fmt, path)
@@ -173,8 +178,15 @@ def test_an_existing_file_survives_a_failed_export(
         yield  # pragma: no cover
 
     monkeypatch.setattr(export_mod, "stream_rows", broken)
-    with pytest.raises(RuntimeError):
-        export(desk, "calls", "csv", target)
+
+    def broken_lines(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(export_mod, "write_lines", broken_lines)
+    for in_sql in (True, False):
+        monkeypatch.setattr(export_mod, "CSV_IN_SQL", in_sql)
+        with pytest.raises(RuntimeError):
+            export(desk, "calls", "csv", target)
     assert target.read_text() == "last month's export"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 

@@ -14,7 +14,9 @@ Choices, for the people who open the files:
   so leading zeros stay; in CSV they stay in the file, but a spreadsheet may
   drop them when it guesses types: use XLSX for Excel.
 - CSV is UTF-8 with a byte-order mark (so Excel reads Chinese), quoted and
-  line-ended by the csv module.  JSON is one array of objects, one object a
+  line-ended as the csv module does.  On SQLite the lines are built in SQL
+  (reports/csv_sql.py), byte for byte what `write_csv` writes, which stays the
+  portable path.  JSON is one array of objects, one object a
   line: valid JSON for any parser, and still streamable line by line.
 - `all`: XLSX gives one workbook with a sheet per register; CSV and JSON give a
   folder with one file per register (calls.csv, visitors.csv, ...).
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deskclerk.errors import DeskError, InvalidInput
+from deskclerk.reports.csv_sql import write_lines
 from deskclerk.reports.files import atomic_file
 from deskclerk.services.exports import (
     BOOL,
@@ -54,6 +57,8 @@ if TYPE_CHECKING:
     from deskclerk.services.context import Context
 
 FORMATS = ("csv", "xlsx", "json")
+# SQLite builds the CSV lines itself (reports/csv_sql.py); a test turns it off to compare.
+CSV_IN_SQL = True
 CSV_TRIGGERS = frozenset("=+-@\t\r")
 _PHONE_ONLY = re.compile(r"^\+?[0-9][0-9 \-()]*$")
 
@@ -158,6 +163,15 @@ def write_csv(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
         writer.writerow(header(reg, times))
         writer.writerows(map(convert, rows, counter))
     return next(counter)
+
+
+def write_csv_in_sql(path: Path, reg: Register, ctx: Context, **period: datetime | None) -> int:
+    """Write register `reg` as CSV with the lines built by SQLite (reports/csv_sql.py)."""
+    times = LocalTimes(ctx.tz)
+    with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
+        csv.writer(handle).writerow(header(reg, times))
+        return write_lines(ctx.engine, reg.name, times, handle, **period)
 
 
 # --- JSON -----------------------------------------------------------------
@@ -299,7 +313,12 @@ def export(
     else:
         paths = [target]
     written = []
+    in_sql = fmt == "csv" and CSV_IN_SQL and ctx.engine.dialect.name == "sqlite"
     for name, path in zip(names, paths, strict=True):
+        if in_sql:
+            count = write_csv_in_sql(path, register(name), ctx, since=since, until=until)
+            written.append(Written(path, name, count))
+            continue
         with closing(rows_of(name)()) as rows:
             written.append(Written(path, name, writer(path, register(name), rows, times)))
     return written

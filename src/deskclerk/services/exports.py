@@ -342,15 +342,19 @@ def stream_rows(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    ids: Sequence[int] | None = None,
     batch: int = 1000,
 ) -> Generator[Sequence[Any], None, None]:
     """The rows of register `name`, oldest first, read `batch` at a time.
 
     Rows are tuples in `REGISTERS[name].columns` order; times as stored (see
     `LocalTimes`); ID numbers masked as on screen (visits.mask_id); `voided` true for voided records.
-    Close the generator (or exhaust it) to release its connection.
+    `ids`, if given, keeps only those records.  Close the generator (or exhaust
+    it) to release its connection.
     """
     stmt = export_select(name, since, until)
+    if ids is not None:
+        stmt = stmt.where(stmt.selected_columns["id"].in_(ids))
     id_col = None
     if name == "visitors":
         id_col = [c.key for c in REGISTERS[name].columns].index("id_number")
