@@ -145,13 +145,15 @@ def figures(
     key = Q.group_column(by)
     with ctx.engine.connect() as conn:  # one read transaction: every query sees the same data
         calls = Q.calls_by_category(conn, since, until)
-        stmt = sa.select(key.label("k"), *Q.order_columns(now), M.counted())
+        durations = M.joined() if M.fetches_all(by) else []
+        stmt = sa.select(key.label("k"), *Q.order_columns(now), M.counted(), *durations)
         stmt = stmt.where(*Q.order_base(since, until))
         if by is not None:
             stmt = stmt.group_by(key)
         rows = [row for row in conn.execute(stmt) if row.logged]
         sizes = [(row.k if by is not None else M.TOTAL, M.sizes(row)) for row in rows]
-        medians = M.medians(conn, by=by, since=since, until=until, groups=sizes)
+        fetched = M.parsed(rows, by is not None) if durations else None
+        medians = M.medians(conn, by=by, since=since, until=until, groups=sizes, fetched=fetched)
         overdue, overdue_total = _overdue_list(conn, now, since, until, overdue_limit)
         names = Q.team_names(conn) if by == "team" else {}
 
