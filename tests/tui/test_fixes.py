@@ -284,3 +284,44 @@ async def test_dispatch_shows_the_order_number_at_80_columns(desk_ctx: Any) -> N
         assert first[1] == "…-" + number.rsplit("-", 1)[1]
         shown = "".join(s.text for s in table.render_line(1))
         assert first[1] in shown and "bathroom" in shown
+
+
+async def test_a_pane_switch_redraws_no_scrollbar_and_the_bars_still_follow_the_rows(
+    desk_ctx: Any,
+) -> None:
+    """A switch moves a layer, which lays the screen out again; Textual would redraw every
+    table's scrollbar then, in a frame of its own.  Rows added still move the bar."""
+    from datetime import timedelta
+
+    from deskclerk.services.calls import log_call
+
+    start = desk_ctx.now() - timedelta(days=2)
+    for i in range(130):
+        log_call(
+            desk_ctx,
+            caller=f"C{i}",
+            matter="old",
+            clerk="Ann",
+            received_at=start + timedelta(minutes=i),
+        )
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.pane("calls").table
+        bar = table.vertical_scrollbar
+        assert bar.window_virtual_size == table.virtual_size.height > 100
+        redrawn: list[str] = []
+        for pane in app.panes():
+            scrollbar = pane.table.vertical_scrollbar
+            scrollbar.refresh = (  # type: ignore[method-assign]
+                lambda *a, name=str(pane.id), **k: redrawn.append(name)
+            )
+        for key in ("f8", "f9", "f10", "f7"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert redrawn == []
+        del bar.refresh  # back to the class's own
+        await pilot.press(*["pagedown"] * 6)
+        await settle(pilot)
+        assert table.row_count == 132
+        assert bar.window_virtual_size == table.virtual_size.height

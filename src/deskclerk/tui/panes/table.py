@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual._two_way_dict import TwoWayDict
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -44,6 +44,23 @@ class PaneTable(DataTable[Any]):
     """
 
     covered = False  # set by the desk: under the front pane of a small screen
+    _scrollbars_for: tuple[Size, Size, Size] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Update the scrollbars only when the table's size or its rows changed.
+
+        Textual's ScrollView compares the layout's virtual size (the region) with its
+        own (all the rows); with anything to scroll they always differ, so every layout
+        pass (a pane switch moves a layer) redrew the scrollbars of all four tables, in
+        a frame of their own after the rest.
+        """
+        seen = (size, self.virtual_size, container_size)
+        if seen == self._scrollbars_for:
+            return False
+        self._scrollbars_for = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_focus(self) -> None:
         self.set_class(True, LIT)
