@@ -186,3 +186,25 @@ async def test_custom_period_refusals_stay_on_the_form(desk_ctx: Any) -> None:
         await settle(pilot)
         assert app.screen is screen
         assert "this month" in str(screen.query_one("#stats-title").render())
+
+
+async def test_custom_period_from_the_palette_and_in_help(desk_ctx: Any) -> None:
+    from deskclerk.tui.modals.period_form import PeriodForm
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["C", "Stats: period from / to", "Stats view"] in rows
+        await pilot.press("escape")
+        await open_stats(pilot)
+        await pilot.press("ctrl+p", *"period from")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PeriodForm)

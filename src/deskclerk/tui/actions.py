@@ -18,6 +18,7 @@ from deskclerk.tui.keys import (
     FORM_BINDINGS,
     PANE_EXTRA_BINDINGS,
     PANES,
+    STATS_BINDINGS,
     described,
 )
 from deskclerk.tui.panes.base import RegisterPane
@@ -193,13 +194,18 @@ class DeskActions(App[None]):
         groups.append(("any pane", [b for b in RegisterPane.BINDINGS if isinstance(b, Binding)]))
         groups.append(("forms", FORM_BINDINGS))
         groups.append(("call form", CALL_FORM_BINDINGS))
+        groups.append(("Stats view", STATS_BINDINGS))
         self.push_screen(HelpScreen(groups, self.keymap))
 
-    def command_bindings(self) -> list[tuple[Binding, Any]]:
-        """(binding, where it runs) for the palette: the desk's keys and the front pane's."""
-        out: list[tuple[Binding, Any]] = [
-            (b, self) for b in described(APP_BINDINGS) if self.check_action(b.action, ())
-        ]
+    def command_bindings(self, screen: Screen[Any] | None = None) -> list[tuple[Binding, Any]]:
+        """(binding, where it runs) for the palette: the keys of the Stats view when it
+        is open (`screen`: where the palette was opened), the desk's, the front pane's."""
+        from deskclerk.tui.screens.stats import StatsScreen
+
+        out: list[tuple[Binding, Any]] = []
+        if isinstance(screen, StatsScreen):
+            out += [(b, screen) for b in described(STATS_BINDINGS)]
+        out += [(b, self) for b in described(APP_BINDINGS) if self.check_action(b.action, ())]
         pane = self.pane(self.active)
         out += [(b, pane) for b in described(pane_bindings(pane))]
         return out

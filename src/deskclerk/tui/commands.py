@@ -18,7 +18,7 @@ class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         app: Any = self.app
         out: list[tuple[str, str, Callable[[], Any]]] = []
-        for binding, target in app.command_bindings():
+        for binding, target in app.command_bindings(self.screen):
             keys = key_label(effective_key(binding, app.keymap))
             run = partial(_run, app, binding.action, target)
             out.append((binding.description, keys, run))

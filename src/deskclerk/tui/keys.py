@@ -75,6 +75,13 @@ PANE_EXTRA_BINDINGS: dict[str, list[Binding]] = {
 }
 APP_BINDINGS += [b for extra in PANE_EXTRA_BINDINGS.values() for b in extra]
 
+STATS_BINDINGS: list[Binding] = [  # the Stats view (F11)
+    Binding("escape,q,f11", "close", "Back to the desk", id="stats.close"),
+    Binding("p", "next_period", "Stats: next period", id="stats.period"),
+    Binding("c", "custom_period", "Stats: period from / to", id="stats.custom"),
+    Binding("g", "next_grouping", "Stats: group by", id="stats.group"),
+]
+
 FORM_BINDINGS: list[Binding] = [
     Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
     Binding("escape", "cancel", "Cancel", id="form.cancel"),

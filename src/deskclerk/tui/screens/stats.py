@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from deskclerk.errors import DeskError
+from deskclerk.tui.keys import STATS_BINDINGS
 
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
@@ -162,12 +163,7 @@ def charts(data: StatsData) -> Text:
 class StatsScreen(Screen[None]):
     """F11: closure, on-time, callback and satisfaction rates, and the charts."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,f11", "close", "Back to the desk", id="stats.close"),
-        Binding("p", "next_period", "Period", id="stats.period"),
-        Binding("c", "custom_period", "Custom period (from / to)", id="stats.custom"),
-        Binding("g", "next_grouping", "Group by", id="stats.group"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(STATS_BINDINGS)
 
     def __init__(self) -> None:
         super().__init__(classes="stats-screen")
