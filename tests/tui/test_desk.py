@@ -411,3 +411,26 @@ async def test_a_quick_line_call_is_put_on_top_at_once_and_the_pages_still_join(
         listed = [tuple(str(c) for c in table.get_row_at(i))[3::2] for i in range(table.row_count)]
         every = [(c.caller, c.matter) for c in list_calls(desk_ctx, limit=1000).items]
         assert listed == every and len(every) == 133  # no row twice, none left out
+
+
+async def test_enter_right_after_the_matter_saves_with_the_lookup_of_the_unit(
+    desk_ctx: Any,
+) -> None:
+    """The lookup of an earlier prefix with the same unit and category still holds."""
+    from dataclasses import replace
+
+    from deskclerk.services.calls import list_calls
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"3-1203 inquiry water")
+        await settle(pilot)
+        looked = app.quick.resolved
+        assert looked is not None and looked.resident == "王芳"
+        # as if the last keystrokes came faster than the lookup of the whole line
+        app.quick.resolved = replace(looked, line="3-1203 inquiry wat")
+        await pilot.press("enter")
+        await settle(pilot)
+        saved = list_calls(desk_ctx, limit=1).items[0]
+        assert (saved.matter, saved.caller) == ("water", "王芳")

@@ -103,6 +103,11 @@ def resolve(ctx: Context, line: str, entry: QuickEntry) -> Resolved:
     )
 
 
+def looked_up(entry: QuickEntry) -> tuple[str, str, str, str]:
+    """The words of a line that `resolve` reads (unit, team, phone, category)."""
+    return (entry.unit, entry.team, entry.phone, entry.category)
+
+
 def preview(entry: QuickEntry, resolved: Resolved | None, ctx: Context | None) -> Text:
     """The record the line will create, and every word that does not fit."""
     text = Text("→ ")
@@ -233,8 +238,9 @@ class QuickBar(Vertical):
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
         entry, resolved = self.entry, self.resolved
+        # the lookup stands while the words it used are unchanged (the matter may differ)
         waiting = bool(entry.unit or entry.team) and (
-            resolved is None or parse(resolved.line) != entry
+            resolved is None or looked_up(parse(resolved.line)) != looked_up(entry)
         )
         problems = entry.problems or (
             resolved is not None
