@@ -21,13 +21,9 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import tempfile
-import threading
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from datetime import UTC, datetime, timedelta, tzinfo
-from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -52,8 +48,6 @@ _BEFORE = timedelta(days=2)
 _AFTER = timedelta(days=800)
 # The column each register is selected and ordered by (what export_select filters on).
 _WHEN_KEYS = ("received_at", "time_in", "logged_at", "written_at")
-# A register this long is read in two halves at once (see `write_lines`).
-SPLIT_FROM = 50_000
 # Python functions the SQL calls for the few cells it leaves to Python.
 _FUNCTIONS = (
     "deskclerk_time", "deskclerk_mask", "deskclerk_number", "deskclerk_safe", "deskclerk_phone",
@@ -138,17 +132,9 @@ def _guarded(value: Any, phone: bool) -> Any:
 
 
 def line_select(
-    conn: sa.Connection,
-    name: str,
-    since: datetime | None,
-    until: datetime | None,
-    tz: tzinfo,
-    part: Any = None,
+    conn: sa.Connection, name: str, since: datetime | None, until: datetime | None, tz: tzinfo
 ) -> sa.Select[Any]:
-    """The export's select as (id, line): each row's cells as stored, comma-joined, CRLF.
-
-    `part` (one of the conditions `halves` gives) narrows it to half the rows.
-    """
+    """The export's select as (id, line): each row's cells as stored, comma-joined, CRLF."""
     reg = register(name)
     stmt = export_select(name, since, until)
     start, end = _span_of(conn, stmt)
@@ -172,24 +158,7 @@ def line_select(
     lines: sa.Select[Any] = stmt.with_only_columns(
         stmt.selected_columns["id"], line.label("line"), maintain_column_froms=True
     )
-    return lines if part is None else lines.where(part)
-
-
-def halves(
-    conn: sa.Connection, name: str, since: datetime | None, until: datetime | None
-) -> tuple[Any, Any] | None:
-    """Conditions splitting the export's rows in two at the middle of its order, if worth it."""
-    stmt = export_select(name, since, until)
-    when = next(c for c in stmt.selected_columns if c.key in _WHEN_KEYS)
-    order = (when, stmt.selected_columns["id"])
-    count = conn.execute(stmt.with_only_columns(sa.func.count()).order_by(None)).scalar() or 0
-    if count < SPLIT_FROM:
-        return None
-    middle = conn.execute(stmt.with_only_columns(*order).offset(count // 2).limit(1)).first()
-    if middle is None:
-        return None
-    key, edge = sa.tuple_(*order), sa.tuple_(*(sa.literal(v) for v in middle))
-    return key < edge, key >= edge
+    return lines
 
 
 class LineCheck:
@@ -224,13 +193,9 @@ def stream_lines(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-    part: Any = None,
-    batch: int = 5000,
+    batch: int = 1000,
 ) -> Generator[tuple[str, int], None, None]:
-    """The CSV lines of register `name`, oldest first: (text of up to `batch` lines, count).
-
-    `part` is one of the conditions `halves` gives, or None for every row.
-    """
+    """The CSV lines of register `name`, oldest first: (text of up to `batch` lines, count)."""
     from deskclerk.reports.export import csv_phone, csv_row_function, csv_safe
 
     reg = register(name)
@@ -245,7 +210,7 @@ def stream_lines(
         raw.create_function("deskclerk_safe", 1, csv_safe, deterministic=True)
         raw.create_function("deskclerk_phone", 1, csv_phone, deterministic=True)
         try:
-            result = conn.execute(line_select(conn, name, since, until, times.tz, part))
+            result = conn.execute(line_select(conn, name, since, until, times.tz))
             cursor = result.cursor
             try:
                 while rows := cursor.fetchmany(batch):
@@ -294,57 +259,11 @@ def write_lines(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> int:
-    """Write the CSV lines of register `name` to `handle`; return how many.
-
-    A long register is read in two halves at once (SQLite builds lines without
-    holding Python's lock, so both cores work): this thread writes the first
-    half straight to `handle`; a second thread writes the other half to a
-    private temporary file beside it (0600, unlinked from the start), copied on
-    after.
-    """
-    with engine.connect() as conn:
-        split = halves(conn, name, since, until)
-    if split is None:
-        return _write_part(engine, name, times, handle.write, since, until, None)
-    first, second = split
-    folder = Path(handle.name).parent if isinstance(handle.name, str) else None
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=folder) as spill:
-        outcome: list[int | BaseException] = []
-
-        def read_second() -> None:
-            try:
-                outcome.append(_write_part(engine, name, times, spill.write, since, until, second))
-            except BaseException as exc:  # raised again in the caller's thread
-                outcome.append(exc)
-
-        worker = threading.Thread(target=read_second, name=f"export {name}", daemon=True)
-        worker.start()
-        try:
-            count = _write_part(engine, name, times, handle.write, since, until, first)
-        finally:
-            worker.join()
-        rest = outcome[0]
-        if isinstance(rest, BaseException):
-            raise rest
-        spill.seek(0)
-        shutil.copyfileobj(spill, handle, 1 << 20)
-    return count + rest
-
-
-def _write_part(
-    engine: sa.Engine,
-    name: str,
-    times: LocalTimes,
-    write: Callable[[str], object],
-    since: datetime | None,
-    until: datetime | None,
-    part: Any,
-) -> int:
+    """Write the CSV lines of register `name` to `handle`; return how many."""
     count = 0
-    lines = stream_lines(engine, name, times, since=since, until=until, part=part)
-    with closing(lines):
+    with closing(stream_lines(engine, name, times, since=since, until=until)) as lines:
         for text, n in lines:
-            write(text)
+            handle.write(text)
             count += n
     return count
 

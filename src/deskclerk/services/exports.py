@@ -349,12 +349,12 @@ def stream_rows(
 
     Rows are tuples in `REGISTERS[name].columns` order; times as stored (see
     `LocalTimes`); ID numbers masked as on screen (visits.mask_id); `voided` true for voided records.
-    `ids`, if given, keeps only those records.  Close the generator (or exhaust
-    it) to release its connection.
+    `ids`, if given, keeps only those records, in no set order (looked up by
+    key).  Close the generator (or exhaust it) to release its connection.
     """
     stmt = export_select(name, since, until)
     if ids is not None:
-        stmt = stmt.where(stmt.selected_columns["id"].in_(ids))
+        stmt = stmt.where(stmt.selected_columns["id"].in_(ids)).order_by(None)
     id_col = None
     if name == "visitors":
         id_col = [c.key for c in REGISTERS[name].columns].index("id_number")
