@@ -579,6 +579,11 @@ def test_only_a_supervisor_closes_or_reopens(site: Context) -> None:
         orders.reopen(site, o.number, clerk="李娜", reason="leaking again")
     assert orders.get_order(site, o.number).state == "closed"
     assert [e.kind for e in orders.order_events(site, o.number)][-1] == "closed"
+    directory.add_staff(site, "Élise Moreau", role="supervisor", clerk="ann")
+    r = orders.reopen(site, o.number, clerk="élise moreau", reason="leaking again")
+    assert r.state == "dispatched"  # the name's case does not matter beyond ASCII either
+    other = to_done(site, new(site, unit="0801").number)
+    assert orders.close(site, other.number, clerk="Élise Moreau", reason="gone").state == "closed"
 
 
 def test_a_not_satisfied_callback_reopens_for_any_clerk(site: Context) -> None:

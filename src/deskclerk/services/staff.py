@@ -210,11 +210,11 @@ def require_supervisor(session: Session, name: str, doing: str) -> None:
     `doing` completes "only a supervisor can …" (e.g. "close an order without a
     callback"); the message says who the person is and how to put it right.
     """
-    row = session.execute(
-        sa.select(STAFF.c.name, STAFF.c.role)
-        .where(sa.func.lower(STAFF.c.name) == name.lower(), STAFF.c.active.is_(True))
-        .order_by(STAFF.c.id)
-    ).first()
+    staff = sa.select(STAFF.c.name, STAFF.c.role).where(STAFF.c.active.is_(True))
+    row = session.execute(staff.where(STAFF.c.name == name)).first()
+    if row is None:  # "sue" for "Sue": the staff list is short, and SQL's lower() is ASCII only
+        wanted = name.casefold()
+        row = next((r for r in session.execute(staff) if r.name.casefold() == wanted), None)
     if row is None:
         raise NotFound(
             f"Only a supervisor can {doing}, and there is no staff member called {name}. "
