@@ -136,3 +136,15 @@ def test_search_is_quick_on_a_few_thousand_records(desk: Context, clock: FrozenC
     hits = search.search(desk, "李四")
     assert len(hits) == 50
     assert time.perf_counter() - start < 0.05
+
+
+def test_the_rebuild_body_maker_gives_body_from_row() -> None:
+    rows = [
+        (1, "王芳", "水管漏水 pipe leaking", "repair", None, "3-1203", "+86 138 0000 1234"),
+        (2, "王芳", "水管漏水 pipe leaking", "repair", "", "3-1203", "138"),
+        (3, "  ", "a  b", 42, "Électricité", None, None),
+        (4, "王芳", "", "repair", "周建国", "3-1203", "010-5555-1234"),
+    ]
+    make = search.body_maker()
+    for row in rows * 2:  # the second time from what it remembered
+        assert make(row) == search.body_from_row(row)
