@@ -334,3 +334,36 @@ def test_walked_medians_are_exact_to_the_microsecond_and_keep_no_team_apart(
     assert f.orders.median_to_on_site == timedelta(minutes=15, seconds=1)
     ungrouped = stats.figures(ctx, since=start - timedelta(hours=1))
     assert ungrouped.orders.median_to_on_site == timedelta(minutes=15, seconds=1)
+
+
+def test_a_walked_group_without_a_team_gets_its_own_median(
+    ctx: Any, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An order whose team was taken off after the visit: the 'no team' group walks
+    the team index with team_id IS NULL."""
+    import sqlalchemy as sa
+
+    from deskclerk.services import directory, orders, stats_medians
+
+    monkeypatch.setattr(stats_medians, "WALK_FROM", 1)
+    directory.add_unit(ctx, "3-1203", clerk="t")
+    directory.add_team(ctx, "Plumbing", categories="plumbing", clerk="t")
+    start = clock.now()
+    made = [
+        orders.create_order(
+            ctx, unit="3-1203", description=d, clerk="t", category="plumbing", team="Plumbing"
+        )
+        for d in ("tap", "pipe", "drain")
+    ]
+    for minutes, order in zip((10, 20, 40), made, strict=True):
+        clock.set(start + timedelta(minutes=minutes))
+        orders.arrive(ctx, order.number, clerk="t")
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE work_order SET team_id = NULL WHERE number = :n"),
+            {"n": made[2].number},
+        )
+    f = stats.figures(ctx, since=start - timedelta(hours=1), by="team")
+    by_name = {g.group: g.median_to_on_site for g in f.groups}
+    assert by_name == {"Plumbing": timedelta(minutes=15), stats.NO_TEAM: timedelta(minutes=40)}
+    assert f.orders.median_to_on_site == timedelta(minutes=20)
