@@ -36,7 +36,7 @@ from deskclerk.services.exports import (
     TIME,
     export_select,
     register,
-    stream_rows,
+    rows_by_id,
 )
 from deskclerk.services.local_times import LocalTimes
 from deskclerk.services.visits import mask_id
@@ -216,7 +216,7 @@ def stream_lines(
                 while rows := cursor.fetchmany(batch):
                     text = "".join([row[1] for row in rows])
                     if not check.batch(text, len(rows)):
-                        text = _remake(engine, name, rows, check, convert, since, until)
+                        text = _remake(conn, name, rows, check, convert)
                     yield text, len(rows)
             finally:
                 result.close()
@@ -227,13 +227,11 @@ def stream_lines(
 
 
 def _remake(
-    engine: sa.Engine,
+    conn: sa.Connection,
     name: str,
     rows: Sequence[Any],
     check: LineCheck,
     convert: Callable[..., list[Any]],
-    since: datetime | None,
-    until: datetime | None,
 ) -> str:
     """The batch's text with the lines that fail the check made the portable way."""
     redo = [record_id for record_id, line in rows if not check.line(line)]
@@ -241,12 +239,11 @@ def _remake(
     made: dict[int, str] = {}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    with closing(stream_rows(engine, name, since=since, until=until, ids=redo)) as again:
-        for row in again:
-            writer.writerow(convert(row))
-            made[row[key]] = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    for row in rows_by_id(conn, name, redo):
+        writer.writerow(convert(row))
+        made[row[key]] = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     return "".join([made.get(record_id, line) for record_id, line in rows])
 
 

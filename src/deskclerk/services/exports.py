@@ -342,19 +342,15 @@ def stream_rows(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-    ids: Sequence[int] | None = None,
     batch: int = 1000,
 ) -> Generator[Sequence[Any], None, None]:
     """The rows of register `name`, oldest first, read `batch` at a time.
 
     Rows are tuples in `REGISTERS[name].columns` order; times as stored (see
     `LocalTimes`); ID numbers masked as on screen (visits.mask_id); `voided` true for voided records.
-    `ids`, if given, keeps only those records, in no set order (looked up by
-    key).  Close the generator (or exhaust it) to release its connection.
+    Close the generator (or exhaust it) to release its connection.
     """
     stmt = export_select(name, since, until)
-    if ids is not None:
-        stmt = stmt.where(stmt.selected_columns["id"].in_(ids)).order_by(None)
     id_col = None
     if name == "visitors":
         id_col = [c.key for c in REGISTERS[name].columns].index("id_number")
@@ -383,3 +379,15 @@ def stream_rows(
                         yield row
         finally:
             result.close()
+
+
+def rows_by_id(conn: sa.Connection, name: str, ids: Sequence[int]) -> list[Sequence[Any]]:
+    """The rows of register `name` with these ids, as `stream_rows` gives them, in no set
+    order; on the caller's connection, so they are read as its other queries see them."""
+    stmt = export_select(name, None, None)
+    stmt = stmt.where(stmt.selected_columns["id"].in_(ids)).order_by(None)
+    rows: list[Sequence[Any]] = [tuple(r) for r in conn.execute(stmt)]
+    if name != "visitors":
+        return rows
+    at = [c.key for c in REGISTERS[name].columns].index("id_number")
+    return [(*r[:at], mask_id(r[at]), *r[at + 1 :]) if r[at] else r for r in rows]
