@@ -325,3 +325,26 @@ async def test_a_pane_switch_redraws_no_scrollbar_and_the_bars_still_follow_the_
         await settle(pilot)
         assert table.row_count == 132
         assert bar.window_virtual_size == table.virtual_size.height
+
+
+async def test_a_pane_switch_draws_the_screen_once(desk_ctx: Any) -> None:
+    """The focus moving to the new pane's table no longer repaints the whole screen a
+    second time in the same frame (the layer change lays it out and draws it anyway)."""
+    from deskclerk.tui.status import StatusBar
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drawn: list[int] = []
+        status = app.status
+        draw = StatusBar.render_lines
+
+        def counted(crop: Any) -> Any:
+            drawn.append(1)
+            return draw(status, crop)
+
+        status.render_lines = counted  # type: ignore[method-assign]
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.focused is app.pane("visitors").table
+        assert len(drawn) == 1

@@ -16,6 +16,9 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
 
 from deskclerk.errors import DeskError
 from deskclerk.tui import data
@@ -47,6 +50,18 @@ if TYPE_CHECKING:
     from deskclerk.tui.early import EarlyCalls
 
 WIDE = (160, 45)  # from this size on, all four panes at once
+
+
+class DeskScreen(Screen[None]):
+    """The desk's own screen: a focus change redraws what shows the focus, not everything.
+
+    Textual's Screen repaints the whole screen when the focus moves; a pane switch
+    moves it, and the whole screen was drawn twice in the frame (a layer change lays
+    it out anyway).  The widgets whose look depends on the focus are restyled by
+    Textual all the same (and the tables keep theirs on the -lit class).
+    """
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
 class DeskApp(DeskSaving):
@@ -106,6 +121,9 @@ class DeskApp(DeskSaving):
         yield self.pane_box
         yield self.quick
         yield KeyBar(id="keys")
+
+    def get_default_screen(self) -> Screen[None]:
+        return DeskScreen(id="_default")
 
     def pane(self, name: str) -> RegisterPane:
         return self._panes[name]
