@@ -219,24 +219,41 @@ def body_maker() -> Callable[[Sequence[object]], str]:
 
 def rebuild_index(conn: Connection, kinds: Sequence[str] = REGISTERS, batch: int = 20_000) -> int:
     """Refill the search tables from the registers; returns the number of records indexed."""
+    if conn.dialect.name == "sqlite":
+        return _rebuild_in_sqlite(conn, kinds)
     total = 0
     body = body_maker()
-    sqlite = conn.dialect.name == "sqlite"
     for kind in kinds:
         conn.execute(sa.text(f"DELETE FROM search_{kind}"))
         result = conn.execution_options(yield_per=batch).execute(sa.text(_SOURCES[kind]))
         for rows in result.partitions(batch):
-            if sqlite:  # plain tuples straight to the driver: a rebuild writes a million
-                conn.exec_driver_sql(
-                    f"INSERT INTO search_{kind} (rowid, body) VALUES (?, ?)",
-                    [(r[0], body(r)) for r in rows],
-                )
-            else:
-                conn.execute(
-                    sa.text(f"INSERT INTO search_{kind} (rowid, body) VALUES (:id, :body)"),
-                    [{"id": r[0], "body": body(r)} for r in rows],
-                )
+            conn.execute(
+                sa.text(f"INSERT INTO search_{kind} (rowid, body) VALUES (:id, :body)"),
+                [{"id": r[0], "body": body(r)} for r in rows],
+            )
             total += len(rows)
+    return total
+
+
+def _rebuild_in_sqlite(conn: Connection, kinds: Sequence[str]) -> int:
+    """SQLite: one INSERT ... SELECT a register, the text made by `body_maker` as a SQL
+    function, so no row travels through Python objects (a demo indexes ~600,000)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    body = body_maker()
+    raw.create_function("deskclerk_index_body", -1, lambda *row: body(row), deterministic=True)
+    total = 0
+    try:
+        for kind in kinds:
+            columns, source = _SOURCES[kind].removeprefix("SELECT ").split(" FROM ", 1)
+            record_id = columns.split(", ", 1)[0]
+            conn.exec_driver_sql(f"DELETE FROM search_{kind}")
+            total += conn.exec_driver_sql(
+                f"INSERT INTO search_{kind} (rowid, body) "
+                f"SELECT {record_id}, deskclerk_index_body({columns}) FROM {source}"
+            ).rowcount
+    finally:
+        raw.create_function("deskclerk_index_body", -1, None)
     return total
 
 
