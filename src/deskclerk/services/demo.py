@@ -36,8 +36,9 @@ REGISTER_TABLES = (
 )  # fmt: skip
 # SQLite settings of the demo's own connection while it loads, and what they go
 # back to (db.py's durable defaults) before the connection returns to the pool.
-# (512 MB of cache holds a million records' pages; bigger demos spill to the WAL.)
-LOAD_PRAGMAS = ("cache_size = -524288", "temp_store = MEMORY")
+# (64 MB: a 512 MB cache that held a million records' pages saved nothing measurable,
+# 24.7 against 25.0 s for 1M records, for 500 MB more memory; see benchmarks/README.md.)
+LOAD_PRAGMAS = ("cache_size = -65536", "temp_store = MEMORY")
 RESTORE_PRAGMAS = ("cache_size = -2000", "temp_store = DEFAULT")
 MAX_DAYS = 20_000
 MAX_UNITS = 500_000
