@@ -75,6 +75,8 @@ async def test_a_signs_b_acknowledges_and_the_status_bar_follows(desk_ctx: Any) 
         assert pending(desk_ctx) == []
         sheet = last_sheet(desk_ctx)
         assert sheet is not None and sheet.state == "acknowledged" and sheet.incoming == NEXT
+        assert "✓ handover" in status(app)  # beside the message, shortened to fit 100 columns
+        app.status.clear_message()  # the message goes after a few seconds: the mark in full
         assert f"handover {waiting.id} acknowledged" in status(app)
         assert "pending" not in status(app)
         received = str(app.pane("handover").query_one("#received").render())

@@ -87,8 +87,7 @@ class DeskSaving(DeskActions):
             # the quick line keeps it for the next line
             self.action_show_pane(target, focus=not self.quick.input.has_focus)
         # in the status bar, not a toast: a toast re-lays out the whole screen
-        self.status.say(message.text)
-        self.set_timer(6, self.status.clear_message)
+        self.status.say(message.text)  # for a few seconds, then the counts again
 
     @work(thread=True, exit_on_error=False, group="after-save")
     def _after_save(
