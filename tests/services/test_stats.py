@@ -367,3 +367,56 @@ def test_a_walked_group_without_a_team_gets_its_own_median(
     by_name = {g.group: g.median_to_on_site for g in f.groups}
     assert by_name == {"Plumbing": timedelta(minutes=15), stats.NO_TEAM: timedelta(minutes=40)}
     assert f.orders.median_to_on_site == timedelta(minutes=20)
+
+
+@pytest.mark.parametrize("by", [None, "team", "category", "clerk"])
+def test_figures_read_at_once_equal_the_figures_read_one_by_one(
+    month: Any, monkeypatch: pytest.MonkeyPatch, by: str | None
+) -> None:
+    """The queries run at once on their own connections (stats_together); with no
+    snapshot to be had they run one after the other on one: the same figures."""
+    from deskclerk.services import stats_together
+
+    since, until = _october(month)
+    at_once = stats.figures(month, since=since, until=until, by=by)
+    monkeypatch.setattr(stats_together, "ATTEMPTS", 0)
+    one_by_one = stats.figures(month, since=since, until=until, by=by)
+    assert at_once == one_by_one
+    whole = stats.figures(month, since=since - timedelta(days=400), by=by)  # no halves
+    assert whole.orders.logged == 10  # with September's WO-9 and November's WO-8
+
+
+def test_a_save_while_the_figures_open_their_reads_is_in_every_figure_or_in_none(
+    month: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that lands between two connections' first reads: the connections are
+    opened again, so every query reads the same snapshot (here: with the save)."""
+    import sqlalchemy as sa
+
+    from deskclerk.services import stats_together
+    from deskclerk.services.stats_sql import WO
+
+    since, until = _october(month)
+    before = stats.figures(month, since=since, until=until)
+    opened: list[Any] = []
+    open_read = stats_together._open_read
+
+    def open_then_save(conn: Any) -> None:
+        open_read(conn)
+        opened.append(conn)
+        if len(opened) == 1:  # another desk voids an order of the month, after this read
+            with month.engine.begin() as other:
+                number = sa.select(sa.func.min(WO.c.number)).where(
+                    WO.c.voided_at.is_(None), WO.c.logged_at >= since, WO.c.logged_at < until
+                )
+                other.execute(
+                    sa.update(WO).where(WO.c.number == number.scalar_subquery()),
+                    {"voided_at": october.NOW},
+                )
+
+    monkeypatch.setattr(stats_together, "_open_read", open_then_save)
+    during = stats.figures(month, since=since, until=until)
+    assert len(opened) > 4  # the first attempt's four reads, then a second attempt
+    monkeypatch.setattr(stats_together, "_open_read", open_read)
+    assert during == stats.figures(month, since=since, until=until)
+    assert during.orders.logged == before.orders.logged - 1

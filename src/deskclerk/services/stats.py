@@ -32,12 +32,14 @@ stats_days.py; every public name is importable from here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from deskclerk.models import UTCDateTime
 from deskclerk.services import stats_medians as M
 from deskclerk.services import stats_sql as Q
 from deskclerk.services.context import Context
@@ -53,6 +55,7 @@ from deskclerk.services.stats_shapes import (
     rate,
 )
 from deskclerk.services.stats_sql import TEAM, UNIT, WO
+from deskclerk.services.stats_together import Job, read_together
 
 GROUPINGS = ("team", "category", "clerk")
 NO_TEAM = "(no team)"
@@ -124,6 +127,19 @@ def _overdue_list(
     return found[:limit], len(found)
 
 
+@functools.cache
+def _counts(since: bool, until: bool) -> sa.Select[Any]:
+    """The counts and median sizes of the orders logged in [lo, hi) (either end
+    open if not `since` / `until`): made once, for it takes longer to build than
+    a month's figures take to count."""
+    lo = sa.bindparam("lo", type_=UTCDateTime())
+    hi = sa.bindparam("hi", type_=UTCDateTime())
+    where: list[Any] = [WO.c.voided_at.is_(None)]
+    where += [WO.c.logged_at >= lo] if since else []
+    where += [WO.c.logged_at < hi] if until else []
+    return sa.select(*Q.order_columns(), M.counted()).where(*where)
+
+
 def calls_by_category(
     ctx: Context, since: datetime | None = None, until: datetime | None = None
 ) -> dict[str, int]:
@@ -143,19 +159,49 @@ def figures(
     """The service figures of [since, until), grouped `by` team, category or clerk if given."""
     now = ctx.now()
     key = Q.group_column(by)
-    with ctx.engine.connect() as conn:  # one read transaction: every query sees the same data
-        calls = Q.calls_by_category(conn, since, until)
+    grouped = by is not None
+
+    def grouped_orders(conn: sa.Connection) -> tuple[list[Any], dict[Any, M.Medians]]:
         durations = M.joined() if M.fetches_all(by) else []
-        stmt = sa.select(key.label("k"), *Q.order_columns(now), M.counted(), *durations)
-        stmt = stmt.where(*Q.order_base(since, until))
-        if by is not None:
-            stmt = stmt.group_by(key)
-        rows = [row for row in conn.execute(stmt) if row.logged]
-        sizes = [(row.k if by is not None else M.TOTAL, M.sizes(row)) for row in rows]
-        fetched = M.parsed(rows, by is not None) if durations else None
-        medians = M.medians(conn, by=by, since=since, until=until, groups=sizes, fetched=fetched)
-        overdue, overdue_total = _overdue_list(conn, now, since, until, overdue_limit)
-        names = Q.team_names(conn) if by == "team" else {}
+        stmt = sa.select(key.label("k"), *Q.order_columns(), M.counted(), *durations)
+        stmt = stmt.where(*Q.order_base(since, until)).group_by(key)
+        rows = [row for row in conn.execute(stmt, Q.now_params(now)) if row.logged]
+        sizes = [(row.k, M.sizes(row)) for row in rows]
+        fetched = M.parsed(rows, True) if durations else None
+        return rows, M.medians(conn, by=by, since=since, until=until, groups=sizes, fetched=fetched)
+
+    def orders(lo: datetime | None, hi: datetime | None) -> Job:
+        def count(conn: sa.Connection) -> Any:
+            params = {**Q.now_params(now), "lo": lo, "hi": hi}
+            return conn.execute(_counts(lo is not None, hi is not None), params).one()
+
+        return count
+
+    def total_medians(conn: sa.Connection, found: list[Any]) -> dict[Any, M.Medians]:
+        # after the counts, on the first one's connection: its sizes, the same snapshot
+        sizes = M.sizes(Q.added(found[: len(parts)]))
+        return M.medians(conn, by=None, since=since, until=until, groups=[(M.TOTAL, sizes)])
+
+    def calls(conn: sa.Connection) -> tuple[dict[str, int], dict[Any, str]]:
+        return Q.calls_by_category(conn, since, until), Q.team_names(conn) if by == "team" else {}
+
+    def overdue(conn: sa.Connection) -> tuple[list[OverdueOrder], int]:
+        return _overdue_list(conn, now, since, until, overdue_limit)
+
+    # The queries run at once on their own connections (stats_together: one snapshot
+    # on SQLite); ungrouped, the orders are counted in two halves of the period.
+    if grouped:
+        parts: list[tuple[datetime | None, datetime | None]] = []
+        found = read_together(ctx.engine, [grouped_orders, calls, overdue])
+        (rows, medians), (calls_, names), (overdue_, overdue_total) = found
+    else:
+        parts = Q.halves(since, until)
+        jobs = [*(orders(lo, hi) for lo, hi in parts), calls, overdue]
+        *counted, (calls_, names), (overdue_, overdue_total), medians = read_together(
+            ctx.engine, jobs, then=total_medians
+        )
+        row = Q.added(counted)
+        rows = [row] if row.logged else []
 
     def build(label: str, row: Any, k: Any) -> OrderFigures:
         counts = Q.counts(row) if row else {}
@@ -163,7 +209,7 @@ def figures(
         return OrderFigures(label, **counts, median_to_on_site=site, median_to_done=done)
 
     groups = []
-    if by is not None:
+    if grouped:
         for row in rows:
             label = names.get(row.k, NO_TEAM) if by == "team" else (row.k or "(none)")
             groups.append(build(label, row, row.k))
@@ -176,10 +222,10 @@ def figures(
         until=until,
         now=now,
         by=by,
-        calls=calls,
+        calls=calls_,
         orders=total,
         groups=tuple(groups),
-        overdue=tuple(overdue),
+        overdue=tuple(overdue_),
         overdue_total=overdue_total,
     )
 

@@ -8,6 +8,7 @@ definitions; everything here returns plain numbers.  Time arithmetic uses
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,15 +77,21 @@ def unpack(value: Any) -> tuple[int, int]:
     return total & (HIGH - 1), total >> 32
 
 
-def order_columns(now: datetime) -> list[Any]:
-    """The labelled aggregates of one group of orders (see the module's definitions).
+def now_params(now: datetime) -> dict[str, Any]:
+    """The parameters of `order_columns`: the present instant."""
+    return {"now_at": now, "now_s": now.timestamp()}
+
+
+def order_columns() -> list[Any]:
+    """The labelled aggregates of one group of orders (see the module's definitions),
+    as of the instant given by `now_params` when the statement is run.
 
     Cheap, selective tests come first in each condition: most orders of a
     past period are closed, and SQL stops at the first false term.
     """
     c = WO.c
-    now_at = sa.literal(now, UTCDateTime())
-    now_s = sa.literal(now.timestamp(), sa.Float())
+    now_at = sa.bindparam("now_at", type_=UTCDateTime())
+    now_s = sa.bindparam("now_s", type_=sa.Float())
     paused = c.paused_seconds
     cancelled = c.state == OrderState.cancelled.value
 
@@ -169,6 +176,21 @@ def counts(row: Any) -> dict[str, int]:
         "satisfied": satisfied,
         "overdue": int(row.overdue),
     }
+
+
+def added(rows: list[Any]) -> Any:
+    """One row of `order_columns` (and `counted`) for several parts of a period: the
+    sums of theirs (paired sums add as they are)."""
+    names = rows[0]._fields
+    return SimpleNamespace(**{n: sum(int(getattr(r, n) or 0) for r in rows) for n in names})
+
+
+def halves(since: datetime | None, until: datetime | None) -> list[tuple[Any, Any]]:
+    """The period cut in two at its middle instant (whole if it is open-ended)."""
+    if since is None or until is None or until <= since:
+        return [(since, until)]
+    middle = since + (until - since) / 2
+    return [(since, middle), (middle, until)]
 
 
 def group_column(by: str | None) -> Any:
