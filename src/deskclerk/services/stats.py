@@ -128,16 +128,19 @@ def _overdue_list(
 
 
 @functools.cache
-def _counts(since: bool, until: bool) -> sa.Select[Any]:
-    """The counts and median sizes of the orders logged in [lo, hi) (either end
-    open if not `since` / `until`): made once, for it takes longer to build than
-    a month's figures take to count."""
+def _counts(by: str | None, since: bool, until: bool) -> sa.Select[Any]:
+    """The counts and median sizes of the orders logged in [lo, hi) (either end open
+    if not `since` / `until`), per group `k`: made once, for it takes longer to
+    build than a month's figures take to count."""
+    key = Q.group_column(by)
+    durations = M.joined() if M.fetches_all(by) else []
     lo = sa.bindparam("lo", type_=UTCDateTime())
     hi = sa.bindparam("hi", type_=UTCDateTime())
     where: list[Any] = [WO.c.voided_at.is_(None)]
     where += [WO.c.logged_at >= lo] if since else []
     where += [WO.c.logged_at < hi] if until else []
-    return sa.select(*Q.order_columns(), M.counted()).where(*where)
+    stmt = sa.select(key.label("k"), *Q.order_columns(), M.counted(), *durations).where(*where)
+    return stmt.group_by(key) if by is not None else stmt
 
 
 def calls_by_category(
@@ -158,29 +161,26 @@ def figures(
 ) -> Figures:
     """The service figures of [since, until), grouped `by` team, category or clerk if given."""
     now = ctx.now()
-    key = Q.group_column(by)
+    Q.group_column(by)  # refuses an unknown grouping before any query runs
     grouped = by is not None
 
-    def grouped_orders(conn: sa.Connection) -> tuple[list[Any], dict[Any, M.Medians]]:
-        durations = M.joined() if M.fetches_all(by) else []
-        stmt = sa.select(key.label("k"), *Q.order_columns(), M.counted(), *durations)
-        stmt = stmt.where(*Q.order_base(since, until)).group_by(key)
-        rows = [row for row in conn.execute(stmt, Q.now_params(now)) if row.logged]
-        sizes = [(row.k, M.sizes(row)) for row in rows]
-        fetched = M.parsed(rows, True) if durations else None
-        return rows, M.medians(conn, by=by, since=since, until=until, groups=sizes, fetched=fetched)
-
     def orders(lo: datetime | None, hi: datetime | None) -> Job:
-        def count(conn: sa.Connection) -> Any:
+        def count(conn: sa.Connection) -> Sequence[Any]:
             params = {**Q.now_params(now), "lo": lo, "hi": hi}
-            return conn.execute(_counts(lo is not None, hi is not None), params).one()
+            return conn.execute(_counts(by, lo is not None, hi is not None), params).all()
 
         return count
 
-    def total_medians(conn: sa.Connection, found: list[Any]) -> dict[Any, M.Medians]:
-        # after the counts, on the first one's connection: its sizes, the same snapshot
-        sizes = M.sizes(Q.added(found[: len(parts)]))
-        return M.medians(conn, by=None, since=since, until=until, groups=[(M.TOTAL, sizes)])
+    def with_medians(conn: sa.Connection, found: list[Any]) -> tuple[list[Any], Any]:
+        # after the counts, on the first one's connection (the same snapshot): the
+        # parts' rows added up per group, and the medians their sizes call for
+        parts: dict[Any, list[Any]] = {}
+        for row in (row for part in found[:-2] for row in part):
+            parts.setdefault(row.k, []).append(row)
+        rows = [row for row in map(Q.added, parts.values()) if row.logged]
+        sizes = [(row.k if grouped else M.TOTAL, M.sizes(row)) for row in rows]
+        fetched = M.parsed(rows, grouped) if M.fetches_all(by) else None
+        return rows, M.medians(conn, by=by, since=since, until=until, groups=sizes, fetched=fetched)
 
     def calls(conn: sa.Connection) -> tuple[dict[str, int], dict[Any, str]]:
         return Q.calls_by_category(conn, since, until), Q.team_names(conn) if by == "team" else {}
@@ -189,19 +189,10 @@ def figures(
         return _overdue_list(conn, now, since, until, overdue_limit)
 
     # The queries run at once on their own connections (stats_together: one snapshot
-    # on SQLite); ungrouped, the orders are counted in two halves of the period.
-    if grouped:
-        parts: list[tuple[datetime | None, datetime | None]] = []
-        found = read_together(ctx.engine, [grouped_orders, calls, overdue])
-        (rows, medians), (calls_, names), (overdue_, overdue_total) = found
-    else:
-        parts = Q.halves(since, until)
-        jobs = [*(orders(lo, hi) for lo, hi in parts), calls, overdue]
-        *counted, (calls_, names), (overdue_, overdue_total), medians = read_together(
-            ctx.engine, jobs, then=total_medians
-        )
-        row = Q.added(counted)
-        rows = [row] if row.logged else []
+    # on SQLite), the orders counted in two halves of the period.
+    jobs = [*(orders(lo, hi) for lo, hi in Q.halves(since, until)), calls, overdue]
+    found = read_together(ctx.engine, jobs, then=with_medians)
+    (calls_, names), (overdue_, overdue_total), (rows, medians) = found[-3:]
 
     def build(label: str, row: Any, k: Any) -> OrderFigures:
         counts = Q.counts(row) if row else {}

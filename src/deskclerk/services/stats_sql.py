@@ -179,10 +179,19 @@ def counts(row: Any) -> dict[str, int]:
 
 
 def added(rows: list[Any]) -> Any:
-    """One row of `order_columns` (and `counted`) for several parts of a period: the
-    sums of theirs (paired sums add as they are)."""
-    names = rows[0]._fields
-    return SimpleNamespace(**{n: sum(int(getattr(r, n) or 0) for r in rows) for n in names})
+    """One result row of `order_columns` (with `counted`, durations joined) for the
+    parts of a period or group: the sums of theirs (paired sums add as they are),
+    joined durations joined again, the group key `k` kept."""
+    out: dict[str, Any] = {}
+    for name in rows[0]._fields:
+        values = [getattr(row, name) for row in rows]
+        if name == "k":
+            out[name] = values[0]
+        elif any(isinstance(v, str) for v in values):
+            out[name] = ",".join(v for v in values if v) or None
+        else:
+            out[name] = sum(int(v or 0) for v in values)
+    return SimpleNamespace(**out)
 
 
 def halves(since: datetime | None, until: datetime | None) -> list[tuple[Any, Any]]:
