@@ -348,3 +348,60 @@ async def test_a_pane_switch_draws_the_screen_once(desk_ctx: Any) -> None:
         await pilot.pause()
         assert app.focused is app.pane("visitors").table
         assert len(drawn) == 1
+
+
+async def test_a_pane_switch_draws_no_table_line_again(desk_ctx: Any) -> None:
+    """The focus moving between the stacked tables of a small screen changes nothing
+    drawn: Textual's repaint for it is skipped, so every table keeps its drawn lines."""
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drawn: list[str] = []
+        for pane in app.panes():
+            table = pane.table
+            draw = table.render_line
+
+            def counted(y: int, name: str = str(pane.id), draw: Any = draw) -> Any:
+                drawn.append(name)
+                return draw(y)
+
+            table.render_line = counted  # type: ignore[method-assign]
+        for key in ("f8", "f9", "f10", "f7"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.focused is app.pane("calls").table
+        assert drawn == []
+
+
+async def test_the_focus_still_shows_on_the_table_it_leaves(desk_ctx: Any) -> None:
+    """Leaving a shown table (for the quick line, or another pane of the 2×2 layout)
+    still draws it unfocused, and the table the focus comes to focused."""
+    from textual.geometry import Region
+
+    def picture(table: Any) -> list[str]:
+        lines = table.render_lines(Region(0, 0, *table.size))
+        return [repr(list(line)) for line in lines]
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        calls = app.pane("calls").table
+        lit = picture(calls)
+        await pilot.press("colon")
+        await pilot.pause()
+        assert app.focused is app.quick.input
+        assert not calls.has_class("-lit") and picture(calls) != lit
+        await pilot.press("escape", "f7")
+        await pilot.pause()
+        assert app.focused is calls and picture(calls) == lit
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls, visitors = app.pane("calls").table, app.pane("visitors").table
+        lit, unlit = picture(calls), picture(visitors)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.focused is visitors
+        assert visitors.has_class("-lit") and not calls.has_class("-lit")
+        assert picture(calls) != lit and picture(visitors) != unlit

@@ -5,13 +5,17 @@ colour) and throws away every drawn row whenever its focus changes.  On a small
 screen the panes lie on top of each other, so a pane switch moved the focus and
 redrew two whole tables.  Here the focused look hangs on the `-lit` class
 instead: the covered tables of a small screen keep it (nobody sees them), so the
-focus moving from one pane to the next changes no picture and redraws nothing.
+focus moving from one pane to the next changes no picture and redraws nothing
+(neither the rows nor Textual's own repaint of a widget whose focus moves).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Self
 
+from textual import events
 from textual._two_way_dict import TwoWayDict
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -62,11 +66,47 @@ class PaneTable(DataTable[Any]):
         self._scrollbars_for = seen
         return super()._size_updated(size, virtual_size, container_size, layout)
 
-    def on_focus(self) -> None:
+    _steady = False  # a focus change is under way that changes nothing drawn
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        with self._focus_unseen():
+            return super().focus(scroll_visible)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        with self._focus_unseen():
+            super()._on_focus(event)
+        event.prevent_default()  # done: Textual would run Widget's handler again
         self.set_class(True, LIT)
 
-    def on_blur(self) -> None:
+    def _on_blur(self, event: events.Blur) -> None:
+        with self._focus_unseen():
+            super()._on_blur(event)
+        event.prevent_default()
         self.set_class(self.covered, LIT)
+
+    @contextmanager
+    def _focus_unseen(self) -> Iterator[None]:
+        """Textual repaints a widget whose focus moves: not a lit one (the same look either way).
+
+        The repaint would throw away the drawn lines (Textual's own cache of them, with
+        the background and tint applied), and a pane switch moves the focus of two tables.
+        """
+        self._steady = self.has_class(LIT)
+        try:
+            yield
+        finally:
+            self._steady = False
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        if self._steady and not (regions or layout or recompose):
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def light(self, covered: bool, focusing: bool = False) -> None:
         """Where the desk put this table: covered ones stay lit, a shown one is lit with the focus."""
