@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskclerk.errors import DeskError
+from deskclerk.reports import csv_parts
 from deskclerk.reports import export as export_mod
 from deskclerk.reports.export import csv_phone, csv_safe, export
 from deskclerk.services.exports import REGISTERS, stream_rows
@@ -160,7 +161,7 @@ def test_a_failed_export_leaves_no_file(
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(export_mod, "stream_rows", broken)
-    monkeypatch.setattr(export_mod, "write_lines", broken_lines)  # CSV built by SQLite
+    monkeypatch.setattr(csv_parts, "write_lines", broken_lines)  # CSV built by SQLite
     for path, fmt in ((target, "xlsx"), (target_csv, "csv")):
         with pytest.raises(DeskError, match="cannot write"):
             export(desk, "calls", fmt, path)
@@ -182,7 +183,7 @@ def test_an_existing_file_survives_a_failed_export(
     def broken_lines(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(export_mod, "write_lines", broken_lines)
+    monkeypatch.setattr(csv_parts, "write_lines", broken_lines)
     for in_sql in (True, False):
         monkeypatch.setattr(export_mod, "CSV_IN_SQL", in_sql)
         with pytest.raises(RuntimeError):

@@ -47,7 +47,7 @@ _STAMP = "%Y-%m-%d %H:%M:%S"
 _BEFORE = timedelta(days=2)
 _AFTER = timedelta(days=800)
 # The column each register is selected and ordered by (what export_select filters on).
-_WHEN_KEYS = ("received_at", "time_in", "logged_at", "written_at")
+WHEN_KEYS = ("received_at", "time_in", "logged_at", "written_at")
 # Python functions the SQL calls for the few cells it leaves to Python.
 _FUNCTIONS = (
     "deskclerk_time", "deskclerk_mask", "deskclerk_number", "deskclerk_safe", "deskclerk_phone",
@@ -100,18 +100,19 @@ def _time_cell(value: Any, spans: list[tuple[datetime, int]], end: datetime) -> 
 
 def _span_of(conn: sa.Connection, stmt: sa.Select[Any]) -> tuple[datetime, datetime]:
     """UTC [start, end) the zone's offsets are worked out for: the data's, widened."""
-    when = next(c for c in stmt.selected_columns if c.key in _WHEN_KEYS)
+    when = next(c for c in stmt.selected_columns if c.key in WHEN_KEYS)
     bounds = conn.execute(
         stmt.with_only_columns(sa.func.min(when), sa.func.max(when)).order_by(None)
     ).first()
     now = datetime.now(UTC).replace(microsecond=0)
     first, last = bounds if bounds is not None else (None, None)
-    start = (_parse(first) or now) - _BEFORE
-    end = (_parse(last) or now) + _AFTER
+    start = (parse_stamp(first) or now) - _BEFORE
+    end = (parse_stamp(last) or now) + _AFTER
     return start.replace(minute=0, second=0), end.replace(minute=0, second=0)
 
 
-def _parse(value: Any) -> datetime | None:
+def parse_stamp(value: Any) -> datetime | None:
+    """A stored time as an aware UTC datetime (None if it is none or not a time)."""
     if value is None:
         return None
     try:

@@ -16,12 +16,14 @@ Choices, for the people who open the files:
 - CSV is UTF-8 with a byte-order mark (so Excel reads Chinese), quoted and
   line-ended as the csv module does.  On SQLite the lines are built in SQL
   (reports/csv_sql.py), byte for byte what `write_csv` writes, which stays the
-  portable path.  JSON is one array of objects, one object a
+  portable path; a long export is written in parts by two processes
+  (reports/csv_parts.py).  JSON is one array of objects, one object a
   line: valid JSON for any parser, and still streamable line by line.
 - `all`: XLSX gives one workbook with a sheet per register; CSV and JSON give a
   folder with one file per register (calls.csv, visitors.csv, ...).
 - Every file is written to a temporary file beside the target, created 0600,
-  fsynced and renamed into place: a failed export leaves no half file.
+  fsynced and renamed into place: a failed export leaves no half file (a CSV
+  export on SQLite renames its files only once every one is written).
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deskclerk.errors import DeskError, InvalidInput
-from deskclerk.reports.csv_sql import write_lines
 from deskclerk.reports.files import atomic_file
 from deskclerk.services.exports import (
     BOOL,
@@ -163,15 +164,6 @@ def write_csv(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
         writer.writerow(header(reg, times))
         writer.writerows(map(convert, rows, counter))
     return next(counter)
-
-
-def write_csv_in_sql(path: Path, reg: Register, ctx: Context, **period: datetime | None) -> int:
-    """Write register `reg` as CSV with the lines built by SQLite (reports/csv_sql.py)."""
-    times = LocalTimes(ctx.tz)
-    with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write("\ufeff")
-        csv.writer(handle).writerow(header(reg, times))
-        return write_lines(ctx.engine, reg.name, times, handle, **period)
 
 
 # --- JSON -----------------------------------------------------------------
@@ -312,13 +304,14 @@ def export(
         paths = [folder / f"{n}.{fmt}" for n in names]
     else:
         paths = [target]
+    if fmt == "csv" and CSV_IN_SQL and ctx.engine.dialect.name == "sqlite":
+        # lines built by SQLite, long exports by two processes (reports/csv_parts.py)
+        from deskclerk.reports.csv_parts import write_registers
+
+        counts = write_registers(ctx.engine, ctx.tz, names, paths, since, until)
+        return [Written(p, n, c) for p, n, c in zip(paths, names, counts, strict=True)]
     written = []
-    in_sql = fmt == "csv" and CSV_IN_SQL and ctx.engine.dialect.name == "sqlite"
     for name, path in zip(names, paths, strict=True):
-        if in_sql:
-            count = write_csv_in_sql(path, register(name), ctx, since=since, until=until)
-            written.append(Written(path, name, count))
-            continue
         with closing(rows_of(name)()) as rows:
             written.append(Written(path, name, writer(path, register(name), rows, times)))
     return written

@@ -48,6 +48,27 @@ def atomic_file(path: Path | str, mode: str = "wb", **open_kwargs: object) -> It
         raise
 
 
+def temp_beside(path: Path) -> Path:
+    """A new empty temporary file (0600) beside `path`, for a part of it; the caller removes it."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise DeskError(f"cannot write {path}: the folder {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise _explain(path, exc) from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return Path(tmp_name)
+
+
+def explain(path: Path, exc: OSError) -> DeskError:
+    """A failed write of `path` in plain words."""
+    return _explain(path, exc)
+
+
 def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` whole, 0600."""
     with atomic_file(path, "wb") as handle:
