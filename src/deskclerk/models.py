@@ -276,6 +276,24 @@ class WorkOrder(SQLModel, table=True):
             "to_site_us",
             "to_done_us",
         ),
+        # statistics by team: the columns the counts read, led by the team (migration 0004)
+        sa.Index(
+            "ix_order_team_stats",
+            "team_id",
+            "logged_at",
+            "voided_at",
+            "state",
+            "on_site_due",
+            "on_site_at",
+            "done_due",
+            "done_at",
+            "paused_seconds",
+            "paused_since",
+            "verdict",
+            "callback_due",
+            "to_site_us",
+            "to_done_us",
+        ),
         # medians: the durations of reached orders in order (migration 0003; partial on
         # SQLite only: a postgresql_where would import that dialect in every command)
         *(
