@@ -24,8 +24,11 @@ Definitions (all over records that happened in [since, until), voided ones left 
   done, or the callback) is past due now.
 
 Counts are aggregated in SQL (services/stats_sql.py: SUM(CASE ...) over the
-covering indexes `ix_order_stats` and `ix_call_stats`); medians are read from
-indexes of the stored durations (services/stats_medians.py).  The shapes are in
+covering indexes `ix_order_stats`, by team `ix_order_team_stats`, and
+`ix_call_stats`); medians are read from indexes of the stored durations
+(services/stats_medians.py).  The queries run at once on their own connections
+(services/stats_together.py, which says what they see), the orders counted in
+two halves of the period.  The shapes are in
 stats_shapes.py, complaints in stats_complaints.py, the per-day counts in
 stats_days.py; every public name is importable from here.
 """
