@@ -5,7 +5,11 @@
 
 Times, on a database made by `deskclerk demo --records 1000000 --days 365`:
 `services.stats.figures` for the last 365 days (median wall and CPU time of
---runs calls, total, by team and by category), `daily_counts` and the monthly
+--runs calls, total, by team and by category; the wall time is the query time:
+the queries run at once on their own connections, so on two free cores it is
+about the longest query, while CPU is the sum; for comparison the year and by
+team are timed too with the queries one after the other on one connection, as
+before, alternating with the usual way), `daily_counts` and the monthly
 report's queries (`reports.monthly.build`) for last month, `deskclerk stats`
 (total and by team) and `deskclerk report monthly` (md, pdf, xlsx) end to end
 as new processes (the PDF after one untimed run that makes the print font's
@@ -97,27 +101,56 @@ def main() -> None:
     m_since, m_until = month_bounds(month, ctx.tz)
     results: list[Result] = []
 
-    def timed(name: str, call: Callable[[], object], target: float | None) -> None:
+    try:
+        from deskclerk.services import stats_together
+    except ImportError:  # older code (a worktree of an earlier commit): one way only
+        stats_together = None  # type: ignore[assignment]
+
+    def timed(
+        name: str, call: Callable[[], object], target: float | None, compare: bool = False
+    ) -> None:
+        """Median wall and CPU of `call`; with `compare`, alternately with the queries
+        read one by one on one connection (stats_together.ATTEMPTS = 0)."""
         call()  # warm the page cache
-        walls, cpus = [], []
+        usual = stats_together.ATTEMPTS if stats_together else 0
+        ways = {"": usual}
+        if compare and stats_together:
+            ways[", one connection"] = 0
+        walls: dict[str, list[float]] = {way: [] for way in ways}
+        cpus: dict[str, list[float]] = {way: [] for way in ways}
         for _ in range(args.runs):
-            w, c = time.perf_counter(), time.process_time()
-            call()
-            walls.append((time.perf_counter() - w) * 1000)
-            cpus.append((time.process_time() - c) * 1000)
-        results.append(Result(f"{name}, wall", statistics.median(walls), None, target))
-        results.append(Result(f"{name}, CPU", statistics.median(cpus), None, target))
+            for way, attempts in ways.items():
+                if stats_together:
+                    stats_together.ATTEMPTS = attempts
+                w, c = time.perf_counter(), time.process_time()
+                call()
+                walls[way].append((time.perf_counter() - w) * 1000)
+                cpus[way].append((time.process_time() - c) * 1000)
+        if stats_together:
+            stats_together.ATTEMPTS = usual
+        for way in ways:
+            results.append(
+                Result(f"{name}{way}, wall", statistics.median(walls[way]), None, target)
+            )
+            results.append(Result(f"{name}{way}, CPU", statistics.median(cpus[way]), None, target))
 
     year = stats.figures(ctx, since=since, until=until)
     print(
         f"year {since:%Y-%m-%d} – {until:%Y-%m-%d}: {year.calls_total:,} calls, "
         f"{year.orders.logged:,} work orders, {year.overdue_total:,} overdue; report month {month}\n"
     )
-    timed("stats.figures, a year", lambda: stats.figures(ctx, since=since, until=until), 50)
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    timed(
+        "stats.figures, a year",
+        lambda: stats.figures(ctx, since=since, until=until),
+        50,
+        compare=True,
+    )
     timed(
         "stats.figures by team, a year",
         lambda: stats.figures(ctx, since=since, until=until, by="team"),
         50,
+        compare=True,
     )
     timed(
         "stats.figures by category, a year",
@@ -178,6 +211,7 @@ def main() -> None:
         )
         results.append(Result(f"export -f {fmt}, peak memory", max(peaks), None, 100, "MB"))
 
+    print(f"load average after: {os.getloadavg()[0]:.2f}\n")
     print_table(results)
     print(json.dumps({"month": month, "db": str(args.db)}))
 
