@@ -18,8 +18,9 @@ every way wrote the same bytes.
 Peak memory, three ways: "max MB" is ru_maxrss as wait4 reports it, the largest
 of any ONE process of the run (a worker's peak is not added to its parent's);
 "sum RSS" and "sum PSS" are the largest sums over the process and its children,
-sampled every 10 ms from /proc (RSS counts pages a forked worker shares with its
-parent twice; PSS splits them: the honest total).
+sampled every 10 ms from /proc in one more run of each way, not timed (reading
+/proc costs CPU the export would miss); RSS counts pages a forked worker shares
+with its parent twice, PSS splits them: the honest total.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def _sample(pid: int, peaks: list[int], stop: threading.Event) -> None:
         peaks[1] = max(peaks[1], _tree_kb(pid, "Pss"))
 
 
-def _run(way: str, args: argparse.Namespace, target: Path) -> Figures:
+def _run(way: str, args: argparse.Namespace, target: Path, sample: bool = False) -> Figures:
     """(wall s, CPU s, max MB, rows, sum RSS MB, sum PSS MB) of one export in a new process."""
     fmt = args.format
     cmd = [sys.executable, "-c", _RUN, "python" if way == "python" else "sql", "--db", str(args.db)]
@@ -93,11 +94,13 @@ def _run(way: str, args: argparse.Namespace, target: Path) -> Figures:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peaks, stop = [0, 0], threading.Event()
     sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop))
-    sampler.start()
+    if sample:
+        sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stop.set()
-    sampler.join()
+    if sample:
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     out, err = proc.communicate()
     if proc.returncode != 0:
@@ -142,6 +145,9 @@ def main() -> None:
             for path in Path(tmp).glob(f"*-{run}*"):
                 if run:  # keep the disk small: one output of each way is enough
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
+        memory = {
+            w: _run(w, args, Path(tmp) / f"{w}-m{'' if not single else '.csv'}", True) for w in ways
+        }
     print(f"export {args.register} -f {args.format}, {args.repeat} runs of each way, medians")
     print(f"{'way':<8} {'rows':>9} {'wall s':>7} {'CPU s':>6} {'max MB':>7} {'sum RSS':>8} "
           f"{'sum PSS':>8} {'wall/1M':>8} {'CPU/1M':>7}")  # fmt: skip
@@ -149,7 +155,8 @@ def main() -> None:
         rows = runs[0][3]
         wall = statistics.median(r[0] for r in runs)
         cpu = statistics.median(r[1] for r in runs)
-        peak, rss, pss = (max(r[k] for r in runs) for k in (2, 4, 5))
+        peak = max(r[2] for r in runs)
+        rss, pss = memory[way][4:]
         print(
             f"{way:<8} {rows:>9,} {wall:>7.2f} {cpu:>6.2f} {peak:>7.0f} {rss:>8.0f} {pss:>8.0f} "
             f"{wall * 1e6 / rows:>8.2f} {cpu * 1e6 / rows:>7.2f}"

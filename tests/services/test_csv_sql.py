@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from deskclerk.config import Settings
-from deskclerk.reports import csv_sql
+from deskclerk.errors import DeskError
+from deskclerk.reports import csv_parts, csv_sql
 from deskclerk.reports import export as export_mod
 from deskclerk.reports.export import export
 from deskclerk.services.context import Context
@@ -139,3 +141,59 @@ def test_zone_spans_find_summer_time_to_the_second() -> None:
         (datetime(2026, 3, 8, 7, 0, tzinfo=UTC), -4 * 3600),
         (datetime(2026, 11, 1, 6, 0, tzinfo=UTC), -5 * 3600),
     ]
+
+
+def _export_bytes(ctx: Any, what: str, folder: Path) -> dict[str, bytes]:
+    target = folder if what == "all" else folder / f"{what}.csv"
+    folder.mkdir()
+    export(ctx, what, "csv", target)
+    files = sorted(p for p in folder.iterdir())
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in files)
+    assert not [p for p in files if p.name.startswith(".")]  # no part left behind
+    return {p.name: p.read_bytes() for p in files}
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_two_processes_write_the_bytes_one_process_writes(
+    ctx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    _fill(ctx)
+    _shift_times(ctx)
+    monkeypatch.setattr(csv_parts, "_start_method", lambda: method)
+    monkeypatch.setattr(csv_parts, "PROCESSES", 2)
+    one = _export_bytes(ctx, "all", tmp_path / "one")
+    monkeypatch.setattr(csv_parts, "PARALLEL_FROM", 0)
+    with ctx.engine.connect() as conn:
+        shares = csv_parts.plan(conn, ["calls", "visitors", "orders", "notes"], None, None, 2)
+    assert len(shares) == 2 and shares[0][-1][0] == shares[1][0][0] == "visitors"  # cut in two
+    assert _export_bytes(ctx, "all", tmp_path / "two") == one
+    assert _export_bytes(ctx, "calls", tmp_path / "calls") == {"calls.csv": one["calls.csv"]}
+
+
+def test_a_failing_part_leaves_no_file(
+    ctx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(ctx)
+    _shift_times(ctx)
+    monkeypatch.setattr(csv_parts, "_start_method", lambda: "fork")  # the patch reaches the worker
+    monkeypatch.setattr(csv_parts, "PROCESSES", 2)
+    monkeypatch.setattr(csv_parts, "PARALLEL_FROM", 0)
+    real, parent = csv_parts.write_lines, os.getpid()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "calls.csv").write_text("last month's export")
+    for failing in ("worker", "parent"):
+
+        def broken(
+            engine: Any, name: str, times: Any, handle: Any, failing: str = failing, **period: Any
+        ) -> int:
+            if (os.getpid() == parent) == (failing == "parent") and name == "visitors":
+                handle.write("1,half a line")
+                raise OSError(28, "No space left on device")
+            return real(engine, name, times, handle, **period)
+
+        monkeypatch.setattr(csv_parts, "write_lines", broken)
+        with pytest.raises(DeskError, match=r"visitors\.csv: no space left on device"):
+            export(ctx, "all", "csv", folder)
+        assert [p.name for p in folder.iterdir()] == ["calls.csv"], failing
+        assert (folder / "calls.csv").read_text() == "last month's export"

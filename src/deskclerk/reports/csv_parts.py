@@ -4,7 +4,8 @@ The rows of the export (every register asked for, in order) are cut into as many
 shares of about equal work (rows x columns) as there are processes; a cut inside a
 register is a time (its "happened at" column, the one it is ordered by), so its
 parts, each read with `since`/`until` and appended in order, are byte for byte the
-one-process file (tests/services/test_csv_sql.py).  This process writes the first
+one-process file (tests/services/test_csv_sql.py); a register's later
+parts are appended to its first part's file (a copy: ~0.02 s for 50 MB).  This process writes the first
 share, a worker process the other: SQLite builds the lines outside Python's lock,
 but the registered functions and the row fetch hold it, so threads gain nothing.
 
@@ -24,6 +25,7 @@ import shutil
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -31,9 +33,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from deskclerk.errors import DeskError
 from deskclerk.reports.csv_sql import WHEN_KEYS, parse_stamp, write_lines
 from deskclerk.reports.files import explain, temp_beside
-from deskclerk.services.exports import export_select, register
+from deskclerk.services.exports import TIME, export_select, register
 from deskclerk.services.local_times import LocalTimes
 
 # Fewer rows than this are written by one process (a worker's start outweighs its help).
@@ -78,7 +81,8 @@ def plan(
     rows = [_count(conn, n, since, until) for n in names]
     if sum(rows) < PARALLEL_FROM:
         processes = 1
-    weights = [len(register(n).columns) for n in names]
+    # the work of a row: its cells, a time cell three times another (measured)
+    weights = [sum(3 if c.kind == TIME else 1 for c in register(n).columns) for n in names]
     total = sum(r * w for r, w in zip(rows, weights, strict=True)) or 1
     shares: list[list[tuple[str, datetime | None, datetime | None, bool]]] = [
         [] for _ in range(processes)
@@ -182,7 +186,13 @@ def write_registers(
                 futures = [pool.submit(write_parts, url, tz, share) for share in made[1:]]
             counts = write_parts(None, tz, made[0], engine)
             for future in futures:
-                counts += future.result()
+                try:
+                    counts += future.result()
+                except BrokenProcessPool:
+                    raise DeskError(
+                        "the export's second process stopped before it was done: nothing was "
+                        "written (try again)"
+                    ) from None
         # leaving the pool's block waited for the worker: no part is being written now
         rows = dict.fromkeys(names, 0)
         for part, count in zip([p for share in made for p in share], counts, strict=True):
