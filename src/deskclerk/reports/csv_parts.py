@@ -34,9 +34,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from deskclerk.errors import DeskError
-from deskclerk.reports.csv_sql import WHEN_KEYS, parse_stamp, write_lines
+from deskclerk.reports.csv_sql import parse_stamp, write_lines
 from deskclerk.reports.files import explain, temp_beside
-from deskclerk.services.exports import TIME, export_select, register
+from deskclerk.services.exports import TIME, export_times, register
 from deskclerk.services.local_times import LocalTimes
 
 # Fewer rows than this are written by one process (a worker's start outweighs its help).
@@ -57,17 +57,16 @@ class Part:
 
 
 def _count(conn: sa.Connection, name: str, since: datetime | None, until: datetime | None) -> int:
-    stmt = export_select(name, since, until)
-    return int(conn.execute(stmt.with_only_columns(sa.func.count()).order_by(None)).scalar_one())
+    times = export_times(name, since, until).order_by(None).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(times)).scalar_one())
 
 
 def _time_at(
     conn: sa.Connection, name: str, since: datetime | None, until: datetime | None, row: int
 ) -> datetime | None:
     """The time of the register's `row`-th row in export order (None: not a time we can cut at)."""
-    stmt = export_select(name, since, until)
-    when = next(c for c in stmt.selected_columns if c.key in WHEN_KEYS)
-    return parse_stamp(conn.execute(stmt.with_only_columns(when).limit(1).offset(row)).scalar())
+    times = export_times(name, since, until).limit(1).offset(row)
+    return parse_stamp(conn.execute(times).scalar())
 
 
 def plan(
