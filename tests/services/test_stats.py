@@ -425,3 +425,22 @@ def test_a_save_while_the_figures_open_their_reads_is_in_every_figure_or_in_none
     monkeypatch.setattr(stats_together, "_open_read", open_read)
     assert during == stats.figures(month, since=since, until=until)
     assert during.orders.logged == before.orders.logged - 1
+
+
+def test_a_failing_query_read_together_is_raised_and_every_connection_returned(
+    ctx: Any,
+) -> None:
+    from deskclerk.services.stats_together import read_together
+
+    def fails(conn: Any) -> None:
+        raise InvalidInput("no such figure")
+
+    for jobs in ([fails, lambda conn: 1], [lambda conn: 1, fails]):
+        with pytest.raises(InvalidInput, match="no such figure"):
+            read_together(ctx.engine, jobs)
+        assert ctx.engine.pool.checkedout() == 0
+    assert read_together(ctx.engine, [lambda c: 1, lambda c: 2], then=lambda c, f: sum(f)) == [
+        1,
+        2,
+        3,
+    ]

@@ -21,6 +21,7 @@ What the queries see:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -37,13 +38,16 @@ Then = Callable[[sa.Connection, list[Any]], Any]
 ATTEMPTS = 3  # tries at one snapshot for every connection before reading one by one
 
 _pool: ThreadPoolExecutor | None = None
+_pool_made = threading.Lock()
 
 
 def _executor() -> ThreadPoolExecutor:
+    """The figures' worker threads, made on first use (two desks' figures share them)."""
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="figures")
-    return _pool
+    with _pool_made:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="figures")
+        return _pool
 
 
 def _data_version(conn: sa.Connection) -> int:
