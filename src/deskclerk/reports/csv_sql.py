@@ -35,6 +35,7 @@ from deskclerk.services.exports import (
     PHONE,
     TIME,
     export_select,
+    export_times,
     register,
     rows_by_id,
 )
@@ -46,8 +47,6 @@ _STAMP = "%Y-%m-%d %H:%M:%S"
 # record to this long after its last (due times lie ahead of when a record happened).
 _BEFORE = timedelta(days=2)
 _AFTER = timedelta(days=800)
-# The column each register is selected and ordered by (what export_select filters on).
-WHEN_KEYS = ("received_at", "time_in", "logged_at", "written_at")
 # Python functions the SQL calls for the few cells it leaves to Python.
 _FUNCTIONS = (
     "deskclerk_time", "deskclerk_mask", "deskclerk_number", "deskclerk_safe", "deskclerk_phone",
@@ -98,14 +97,16 @@ def _time_cell(value: Any, spans: list[tuple[datetime, int]], end: datetime) -> 
     return sa.case(*whens, else_=python)
 
 
-def _span_of(conn: sa.Connection, stmt: sa.Select[Any]) -> tuple[datetime, datetime]:
+def _span_of(
+    conn: sa.Connection, name: str, since: datetime | None, until: datetime | None
+) -> tuple[datetime, datetime]:
     """UTC [start, end) the zone's offsets are worked out for: the data's, widened."""
-    when = next(c for c in stmt.selected_columns if c.key in WHEN_KEYS)
-    bounds = conn.execute(
-        stmt.with_only_columns(sa.func.min(when), sa.func.max(when)).order_by(None)
-    ).first()
+    times = export_times(name, since, until).order_by(None).subquery()
+    when = times.c[0]
+    # two one-row reads off the time index (min and max together would read every row)
+    first = conn.execute(sa.select(sa.func.min(when))).scalar()
+    last = conn.execute(sa.select(sa.func.max(when))).scalar()
     now = datetime.now(UTC).replace(microsecond=0)
-    first, last = bounds if bounds is not None else (None, None)
     start = (parse_stamp(first) or now) - _BEFORE
     end = (parse_stamp(last) or now) + _AFTER
     return start.replace(minute=0, second=0), end.replace(minute=0, second=0)
@@ -138,7 +139,7 @@ def line_select(
     """The export's select as (id, line): each row's cells as stored, comma-joined, CRLF."""
     reg = register(name)
     stmt = export_select(name, since, until)
-    start, end = _span_of(conn, stmt)
+    start, end = _span_of(conn, name, since, until)
     spans = zone_spans(tz, start, end)
     cells: list[Any] = []
     for column, expr in zip(reg.columns, stmt.selected_columns, strict=True):
