@@ -105,3 +105,22 @@ def test_an_existing_file_is_not_replaced_without_force(desk: Desk, tmp_path: Pa
     err = desk.fails("export", "all", "--format", "json", "-o", str(folder))
     assert str(folder / "calls.json") in err and "exist already" in err
     desk.ok("export", "all", "--format", "json", "-o", str(folder), "--force")
+
+
+def test_export_all_csv_in_two_processes(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskclerk.reports import csv_parts
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    printed = desk.ok("export", "all", "--format", "csv", "-o", str(one))
+    monkeypatch.setattr(csv_parts, "PARALLEL_FROM", 0)  # a worker even for three rows
+    monkeypatch.setattr(csv_parts, "PROCESSES", 2)
+    assert desk.ok("export", "all", "--format", "csv", "-o", str(two)) == printed.replace(
+        str(one), str(two)
+    )
+    names = ["calls.csv", "notes.csv", "orders.csv", "visitors.csv"]
+    assert sorted(p.name for p in two.iterdir()) == names  # no part left
+    for name in names:
+        assert (two / name).read_bytes() == (one / name).read_bytes()
+        assert os.stat(two / name).st_mode & 0o777 == 0o600
