@@ -1,19 +1,20 @@
 """A CSV export on SQLite in parts, written by up to two processes at once, kept all or nothing.
 
 The rows of the export (every register asked for, in order) are cut into as many
-shares of about equal work (rows x columns) as there are processes; a cut inside a
-register is a time (its "happened at" column, the one it is ordered by), so its
-parts, each read with `since`/`until` and appended in order, are byte for byte the
-one-process file (tests/services/test_csv_sql.py); a register's later
-parts are appended to its first part's file (a copy: ~0.02 s for 50 MB).  This process writes the first
-share, a worker process the other: SQLite builds the lines outside Python's lock,
-but the registered functions and the row fetch hold it, so threads gain nothing.
+shares of about equal work (rows x cells, a time cell counted three) as there are
+processes.  A cut inside a register is a time of the column it is ordered by, so
+its parts, each the same select with `since`/`until`, appended in order are byte
+for byte the one-process file (tests/services/test_csv_sql.py); appending is a
+copy (~0.02 s for 50 MB).  This process writes the first share, a worker process
+the other: SQLite builds the lines outside Python's lock, but the registered
+functions and the row fetch hold it, so threads gained nothing.
 
 Below `PARALLEL_FROM` rows a worker costs more than it saves (its start is
-~0.05 s forked, ~0.4 s spawned) and one process writes every part.  The worker is
-forked when this process runs no other thread (the CLI), else spawned (the desk).
+~0.05 s forked, ~0.4 s of CPU spawned) and one process writes every part.  The
+worker is forked when this process runs no other thread (the CLI), else spawned.
 Every part goes to a 0600 temporary file beside its target; the files are joined,
 fsynced and renamed into place only after every part succeeded, else all removed.
+The parts are read in their own transactions, as the registers always were.
 """
 
 from __future__ import annotations
