@@ -24,7 +24,7 @@ from deskclerk.errors import DeskError
 from deskclerk.tui import data
 from deskclerk.tui.commands import DeskCommands
 from deskclerk.tui.keybar import KeyBar
-from deskclerk.tui.keys import APP_BINDINGS, PANES
+from deskclerk.tui.keys import APP_BINDINGS, PANES, let_alt_digits_through
 from deskclerk.tui.messages import (
     ClerkOnDuty,
     CountsFetched,
@@ -84,6 +84,7 @@ class DeskApp(DeskSaving):
         early: EarlyCalls | None = None,
     ) -> None:
         super().__init__()
+        let_alt_digits_through()
         self.db = db
         self.ctx: Context | None = None
         self._given = context

@@ -9,6 +9,7 @@ A site remaps a key in its config file by binding id:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from textual.binding import Binding
 
@@ -156,3 +157,18 @@ def key_label(keys: str) -> str:
 def described(bindings: Iterable[Binding]) -> list[Binding]:
     """Only bindings a clerk should see listed (with an id and a description)."""
     return [b for b in bindings if b.id and b.description]
+
+
+def let_alt_digits_through() -> None:
+    """Make Alt+1…4 reach the desk as alt+1 … alt+4 in every terminal.
+
+    Textual 8.2.8 reads ESC 1…4 (what a terminal sends for Alt+1…4) as the
+    characters WezTerm on macOS sends for Opt+1…4 (¡ ™ £ ¢), so the pane keys
+    Alt+1…4 never arrived.  Without those four entries its parser reissues the
+    sequence as ESC with alt, which gives alt+1 … alt+4 (after its escape delay).
+    """
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+
+    table: Any = ANSI_SEQUENCES_KEYS
+    for digit in "1234":
+        table.pop(f"\x1b{digit}", None)
