@@ -50,7 +50,8 @@ def index_record(conn: Connection | sa.orm.Session, kind: str, record_id: int, b
 
 
 def match_expression(query: str) -> str:
-    """An FTS5 MATCH expression: every typed word must occur, each as a prefix.
+    """An FTS5 MATCH expression: every typed word must occur, each as a prefix
+    (but a word ending in a single letter or digit must end in that whole token).
 
     Words are split the way the index splits them; a word of several pieces
     (3-1203, 王芳) becomes a phrase, so its pieces must stand together.  What
@@ -64,7 +65,11 @@ def match_expression(query: str) -> str:
         pieces = _WORD.findall(cjk_spaced(word))
         if not pieces:
             continue
-        term = '"' + " ".join(pieces) + '"*'
+        # a last piece of one letter or digit is matched whole: as a prefix it would
+        # gather every phone number or unit starting with it (113 ms for "1" on a
+        # million records, against 1 ms), and finds nothing anyone is looking for
+        whole = len(pieces[-1]) == 1 and pieces[-1].isascii()
+        term = '"' + " ".join(pieces) + ('"' if whole else '"*')
         digits = phone_digits(word)
         if len(pieces) > 1 and _PHONE_LIKE.fullmatch(word) and len(digits) >= 4:
             term = f'({term} OR "{digits}"*)'
