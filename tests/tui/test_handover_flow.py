@@ -57,6 +57,9 @@ async def test_a_signs_b_acknowledges_and_the_status_bar_follows(desk_ctx: Any) 
         assert app.screen is not form
         [waiting] = pending(desk_ctx)
         assert waiting.outgoing == CLERK
+        # beside a long message the mark is short, but says the handover waits, and how far
+        assert f"⇄ handover (0/{waiting.items})" in status(app)
+        app.status.clear_message()
         assert f"handover {waiting.id} pending (0/{waiting.items})" in status(app)
         sheet = last_sheet(desk_ctx)
         assert sheet is not None and [i.text for i in sheet.section("remarks")] == [

@@ -77,3 +77,15 @@ def test_short_forms() -> None:
     assert short_site("[bold]x") == "[bold]x"
     assert short_handover("⇄ handover 3 pending (2/7)") == "⇄ handover (2/7)"
     assert short_handover("✓ handover 3 acknowledged") == "✓ handover"
+
+
+async def test_a_long_message_shows_its_start_on_a_narrow_bar() -> None:
+    app = Bar()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.query_one(StatusBar)
+        fill(bar)
+        bar.say("Call 1204 logged and work order WO-20261124-007 dispatched to Plumbing North.")
+        await pilot.pause()
+        assert shown(bar).startswith(
+            "翠湖花园 · Lucy Wang · 09:05 │ ⇄ handover (0/7) │ ✓ Call 1204 logged"
+        )

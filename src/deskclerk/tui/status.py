@@ -71,8 +71,8 @@ class StatusBar(Static):
                 text = self.compose_text(level, counts=False)
                 if text.cell_len <= width:
                     break
-            else:
-                text = self.compose_text(0, counts=False)  # the message's end is cut
+            else:  # the shortest bar, and the message's end is cut: its start shows
+                text = self.compose_text(LEVELS - 1, counts=False)
         if text.markup != self.shown:  # redraw only on a change: the clock ticks each second
             self.shown = text.markup
             self.update(text)
