@@ -222,6 +222,7 @@ def test_csv_cells_that_could_run_as_formulas_get_an_apostrophe() -> None:
     assert csv_phone("+86 138 0000 1234") == "+86 138 0000 1234"
     assert csv_phone("(021) 5555-1234") == "(021) 5555-1234"
     assert csv_phone("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
+    assert csv_phone("+86 138\n") == "'+86 138\n"  # not a bare number: a line follows
 
 
 @pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "UTC"])

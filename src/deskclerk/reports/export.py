@@ -61,7 +61,7 @@ FORMATS = ("csv", "xlsx", "json")
 # SQLite builds the CSV lines itself (reports/csv_sql.py); a test turns it off to compare.
 CSV_IN_SQL = True
 CSV_TRIGGERS = frozenset("=+-@\t\r")
-_PHONE_ONLY = re.compile(r"^\+?[0-9][0-9 \-()]*$")
+_PHONE_ONLY = re.compile(r"\+?[0-9][0-9 \-()]*\Z")  # \Z: "$" would pass "+1\n"
 
 Rows = Iterable[Sequence[Any]]
 
