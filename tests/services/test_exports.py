@@ -192,6 +192,32 @@ def test_an_existing_file_survives_a_failed_export(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_all_is_whole_or_nothing_across_registers(
+    desk: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    folder = tmp_path / "november"
+    folder.mkdir()
+    (folder / f"calls.{fmt}").write_text("last month's calls")
+    real = export_mod.stream_rows
+
+    def orders_fail(engine: Any, name: str, **period: Any) -> Any:
+        if name == "orders":  # the third register, after calls and visitors were written
+            raise OSError(28, "No space left on device")
+        yield from real(engine, name, **period)
+
+    monkeypatch.setattr(export_mod, "stream_rows", orders_fail)
+    monkeypatch.setattr(export_mod, "CSV_IN_SQL", False)  # the portable writer
+    with pytest.raises(DeskError, match="no space left on device"):
+        export(desk, "all", fmt, folder)
+    assert sorted(p.name for p in folder.iterdir()) == [f"calls.{fmt}"]  # no part, no new file
+    assert (folder / f"calls.{fmt}").read_text() == "last month's calls"
+    monkeypatch.setattr(export_mod, "stream_rows", real)
+    written = export(desk, "all", fmt, folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(w.path.name for w in written)
+    assert all((w.path.stat().st_mode & 0o777) == 0o600 for w in written)
+
+
 def test_an_unwritable_folder_is_reported_plainly(
     desk: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

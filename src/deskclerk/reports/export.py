@@ -33,14 +33,14 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from deskclerk.errors import DeskError, InvalidInput
-from deskclerk.reports.files import atomic_file
+from deskclerk.reports.files import FileSet, atomic_file
 from deskclerk.services.exports import (
     BOOL,
     INT,
@@ -64,6 +64,7 @@ CSV_TRIGGERS = frozenset("=+-@\t\r")
 _PHONE_ONLY = re.compile(r"\+?[0-9][0-9 \-()]*\Z")  # \Z: "$" would pass "+1\n"
 
 Rows = Iterable[Sequence[Any]]
+Opener = Callable[..., AbstractContextManager[IO[str]]]
 
 
 @dataclass(frozen=True)
@@ -152,13 +153,15 @@ def csv_row_function(reg: Register, times: LocalTimes) -> Callable[..., list[Any
     )
 
 
-def write_csv(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
+def write_csv(
+    path: Path, reg: Register, rows: Rows, times: LocalTimes, *, opener: Opener = atomic_file
+) -> int:
     """Write `rows` of `reg` as CSV (UTF-8 with BOM); return the number of rows."""
     convert = csv_row_function(reg, times)
     # Rows counted by map() itself: it draws one number per row it converts.
     counter = itertools.count()
     # The BOM by hand: the utf-8-sig codec is Python code called on every write.
-    with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
+    with opener(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("\ufeff")
         writer = csv.writer(handle)
         writer.writerow(header(reg, times))
@@ -178,13 +181,15 @@ def _json_converters(reg: Register, times: LocalTimes) -> list[Callable[[Any], A
     return [when if c.kind == TIME else bool if c.kind == BOOL else None for c in reg.columns]
 
 
-def write_json(path: Path, reg: Register, rows: Rows, times: LocalTimes) -> int:
+def write_json(
+    path: Path, reg: Register, rows: Rows, times: LocalTimes, *, opener: Opener = atomic_file
+) -> int:
     """Write `rows` of `reg` as a JSON array of objects, one a line; return the row count."""
     keys = [c.key for c in reg.columns]
     convert = _json_converters(reg, times)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     count = 0
-    with atomic_file(path, "w", encoding="utf-8", newline="\n") as handle:
+    with opener(path, "w", encoding="utf-8", newline="\n") as handle:
         write = handle.write
         write("[")
         for row in rows:
@@ -311,7 +316,13 @@ def export(
         counts = write_registers(ctx.engine, ctx.tz, names, paths, since, until)
         return [Written(p, n, c) for p, n, c in zip(paths, names, counts, strict=True)]
     written = []
-    for name, path in zip(names, paths, strict=True):
-        with closing(rows_of(name)()) as rows:
-            written.append(Written(path, name, writer(path, register(name), rows, times)))
+    files = FileSet()  # every register's file written before any is moved into place
+    try:
+        for name, path in zip(names, paths, strict=True):
+            with closing(rows_of(name)()) as rows:
+                count = writer(path, register(name), rows, times, opener=files.open)
+            written.append(Written(path, name, count))
+        files.commit()
+    finally:
+        files.discard()
     return written
