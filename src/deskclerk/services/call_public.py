@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 CALLBACK_SOON = timedelta(hours=2)  # "callback due" this long before the promise falls due
 # states that still owe the caller: CallState.open and CallState.passed_on (a test keeps them equal)
@@ -49,3 +50,29 @@ def attention(state: str, callback_due: datetime | None, now: datetime) -> str:
     if callback_due <= now + CALLBACK_SOON:
         return "callback due"
     return ""
+
+
+def call_from_row(row: Any, now: datetime) -> CallPublic:
+    """A call from a row in the column order of calls._COLUMNS (times already aware)."""
+    return CallPublic(
+        id=row[0],
+        received_at=row[1],
+        recorded_at=row[2],
+        caller=row[3],
+        phone=row[4],
+        unit_code=row[5] or "",
+        category=row[6],
+        matter=row[7],
+        taken_by=row[8],
+        passed_to=row[9],
+        callback_due=row[10],
+        answer=row[11],
+        state=row[12],
+        order_id=row[13],
+        order_number=row[14] or "",
+        shift_id=row[15],
+        voided=row[16] is not None,
+        void_reason=row[17],
+        attention=attention(row[12], row[10], now),
+        closed_at=row[18],
+    )

@@ -13,7 +13,7 @@ from deskclerk.db import session_scope
 from deskclerk.errors import Conflict, InvalidInput, NotFound
 from deskclerk.models import CATEGORY_ZH, CallState, Category
 from deskclerk.services import history, search
-from deskclerk.services.call_public import WAITING, CallPublic, attention
+from deskclerk.services.call_public import WAITING, CallPublic, attention, call_from_row
 from deskclerk.services.context import Context
 from deskclerk.services.directory import unit_ref
 from deskclerk.services.paging import DEFAULT_LIMIT, Cursor, Page, make_page, newest_first
@@ -77,29 +77,7 @@ def _select() -> sa.Select[Any]:
     )
 
 
-def _public(row: Any, now: datetime) -> CallPublic:
-    return CallPublic(
-        id=row[0],
-        received_at=row[1],
-        recorded_at=row[2],
-        caller=row[3],
-        phone=row[4],
-        unit_code=row[5] or "",
-        category=row[6],
-        matter=row[7],
-        taken_by=row[8],
-        passed_to=row[9],
-        callback_due=row[10],
-        answer=row[11],
-        state=row[12],
-        order_id=row[13],
-        order_number=row[14] or "",
-        shift_id=row[15],
-        voided=row[16] is not None,
-        void_reason=row[17],
-        attention=attention(row[12], row[10], now),
-        closed_at=row[18],
-    )
+_public = call_from_row
 
 
 def _fetch(s: Session, call_id: int, now: datetime) -> CallPublic:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from deskclerk.services.call_public import CallPublic, attention
+from deskclerk.services.call_public import CallPublic, call_from_row
 
 BUSY_SECONDS = 30.0
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
@@ -102,28 +102,12 @@ def _instant(value: str | None) -> datetime | None:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
+_TIMES = (1, 2, 10, 18)  # received, recorded, callback due, closed: stored as naive UTC text
+
+
 def _public(row: Any, now: datetime) -> CallPublic:
-    # field for field as calls._public, the times parsed as models.UTCDateTime does
-    due = _instant(row[10])
-    return CallPublic(
-        id=row[0],
-        received_at=_instant(row[1]),  # type: ignore[arg-type]
-        recorded_at=_instant(row[2]),  # type: ignore[arg-type]
-        caller=row[3],
-        phone=row[4],
-        unit_code=row[5] or "",
-        category=row[6],
-        matter=row[7],
-        taken_by=row[8],
-        passed_to=row[9],
-        callback_due=due,
-        answer=row[11],
-        state=row[12],
-        order_id=row[13],
-        order_number=row[14] or "",
-        shift_id=row[15],
-        voided=row[16] is not None,
-        void_reason=row[17],
-        attention=attention(row[12], due, now),
-        closed_at=_instant(row[18]),
-    )
+    # the times parsed as models.UTCDateTime does, then the services' own mapping
+    cells = list(row)
+    for i in _TIMES:
+        cells[i] = _instant(cells[i])
+    return call_from_row(cells, now)

@@ -190,41 +190,6 @@ def duplicate_question(same: Any, *, with_call: bool) -> tuple[str, list[tuple[s
     return question, choices
 
 
-class DispatchForm(RecordForm):
-    """d on an order: assign a team (and a technician); a reason when re-assigning."""
-
-    TITLE = "Dispatch"
-    KIND = "order"
-
-    def __init__(self, order: Any) -> None:
-        super().__init__()
-        self.order = order
-
-    def fields(self) -> list[Field]:
-        o = self.order
-        return [
-            Field("number", "Order", value=f"{o.number} {o.unit_code}", disabled=True),
-            Field("team", "Team", "blank: the suggested team", value=o.team_name or ""),
-            Field("technician", "Technician", "optional", value=o.technician or ""),
-            Field("reason", "Reason (when re-assigning)"),
-        ]
-
-    def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
-        from deskclerk.services.orders import dispatch
-
-        return dispatch(
-            ctx,
-            self.order.id,
-            clerk=clerk,
-            team=values["team"].strip() or None,
-            technician=values["technician"],
-            reason=values["reason"],
-        )
-
-    def saved_text(self, result: Any) -> str:
-        return f"{result.number} dispatched to {result.team_name or 'the team'}."
-
-
 class FirstRunForm(RecordForm):
     """Asked once, on an empty database: the site's name and the first clerk."""
 
@@ -290,7 +255,6 @@ class ClerkForm(RecordForm):
 __all__ = [
     "CATEGORIES",
     "ClerkForm",
-    "DispatchForm",
     "FirstRunForm",
     "NoteForm",
     "OrderForm",
