@@ -189,6 +189,24 @@ def running_clock(
     return RunningClock(name, due, left, alert_level(start, first, left))
 
 
+def row_clock(row: Any, now: datetime, done_clock_start: datetime | None = None) -> RunningClock:
+    """`running_clock` of a work_order row (its columns by name); the done clock from
+    `done_clock_start`, else from `logged_at`."""
+    return running_clock(
+        state=row.state,
+        logged_at=row.logged_at,
+        on_site_at=row.on_site_at,
+        done_at=row.done_at,
+        on_site_due=row.on_site_due,
+        done_due=row.done_due,
+        callback_due=row.callback_due,
+        paused_seconds=row.paused_seconds,
+        paused_since=row.paused_since,
+        done_clock_start=done_clock_start or row.logged_at,
+        now=now,
+    )
+
+
 # --- the same in SQL, for sorting by time left -------------------------------------
 
 

@@ -224,19 +224,7 @@ def to_public(
     `reopened_at` and `resident` come from `reopen_times` and `first_residents`.
     """
     row: Any = raw if raw.__class__ is _Row else _Row._make(raw)
-    clock = deadlines.running_clock(
-        state=row.state,
-        logged_at=row.logged_at,
-        on_site_at=row.on_site_at,
-        done_at=row.done_at,
-        on_site_due=row.on_site_due,
-        done_due=row.done_due,
-        callback_due=row.callback_due,
-        paused_seconds=row.paused_seconds,
-        paused_since=row.paused_since,
-        done_clock_start=reopened_at or row.logged_at,
-        now=now,
-    )
+    clock = deadlines.row_clock(row, now, reopened_at)
     moved = lambda due: deadlines.effective(due, row.paused_seconds, row.paused_since, now)  # noqa: E731
     if row.call_caller:
         name, phone = row.call_caller, row.call_phone or ""

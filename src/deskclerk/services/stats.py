@@ -46,7 +46,7 @@ from deskclerk.models import UTCDateTime
 from deskclerk.services import stats_medians as M
 from deskclerk.services import stats_sql as Q
 from deskclerk.services.context import Context
-from deskclerk.services.deadlines import running_clock
+from deskclerk.services.deadlines import row_clock
 from deskclerk.services.stats_complaints import ComplaintItem, Complaints, complaints
 from deskclerk.services.stats_days import daily_counts
 from deskclerk.services.stats_shapes import (
@@ -98,19 +98,7 @@ def _overdue_list(
     )
     found = []
     for row in conn.execute(stmt):
-        clock = running_clock(
-            state=row.state,
-            logged_at=row.logged_at,
-            on_site_at=row.on_site_at,
-            done_at=row.done_at,
-            on_site_due=row.on_site_due,
-            done_due=row.done_due,
-            callback_due=row.callback_due,
-            paused_seconds=row.paused_seconds,
-            paused_since=row.paused_since,
-            done_clock_start=row.logged_at,
-            now=now,
-        )
+        clock = row_clock(row, now)
         if clock.due is not None and clock.alert == "overdue":
             found.append(
                 OverdueOrder(
