@@ -258,13 +258,10 @@ class SupervisorForm(ReasonForm):
         self.query_one("#supervisors", Static).update(Text("Supervisors: " + ", ".join(names)))
 
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
-        from deskclerk.services import orders
-
         supervisor = values["supervisor"].strip()
         if not supervisor:
             raise InvalidInput("Type the supervisor's name.", field="supervisor")
-        run = getattr(orders, self.SERVICE)
-        return run(ctx, self.order.id, clerk=supervisor, reason=values["reason"])
+        return super().save(ctx, supervisor, values)  # the supervisor, not the clerk on duty
 
 
 class CloseForm(SupervisorForm):
