@@ -325,21 +325,26 @@ async def test_record_opens_on_enter_with_id_masked(desk_ctx: Any) -> None:
         assert "110101199001011234" not in shown and "1234" in shown
 
 
-async def test_next_page_is_fetched_near_the_end(desk_ctx: Any) -> None:
+def log_old_calls(ctx: Any, count: int) -> None:
+    """`count` calls of two days ago, a minute apart: C0 the oldest."""
     from datetime import timedelta
 
     from deskclerk.services.calls import log_call
 
-    start = desk_ctx.now() - timedelta(days=2)
-    for i in range(130):
+    start = ctx.now() - timedelta(days=2)
+    for i in range(count):
         log_call(
-            desk_ctx,
+            ctx,
             caller=f"C{i}",
             matter="old call",
             clerk=CLERK,
             category="other",
             received_at=start + timedelta(minutes=i),
         )
+
+
+async def test_next_page_is_fetched_near_the_end(desk_ctx: Any) -> None:
+    log_old_calls(desk_ctx, 130)
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -371,20 +376,9 @@ async def test_a_quick_line_call_is_put_on_top_at_once_and_the_pages_still_join(
 ) -> None:
     """The saved call is drawn from what the service returned; the reload after it
     redraws nothing, and the next page still starts right after the last row shown."""
-    from datetime import timedelta
+    from deskclerk.services.calls import list_calls
 
-    from deskclerk.services.calls import list_calls, log_call
-
-    start = desk_ctx.now() - timedelta(days=2)
-    for i in range(130):
-        log_call(
-            desk_ctx,
-            caller=f"C{i}",
-            matter="old call",
-            clerk=CLERK,
-            category="other",
-            received_at=start + timedelta(minutes=i),
-        )
+    log_old_calls(desk_ctx, 130)
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
