@@ -65,8 +65,9 @@ def demo(
         f"{c['shift']:,} shifts\n"
         f"  {c['call']:,} calls, {c['visit']:,} visits, {c['work_order']:,} work orders "
         f"({c['order_event']:,} events), {c['handover_note']:,} handover notes\n"
-        f"  {summary.records:,} records and {c['audit']:,} history entries in "
-        f"{summary.seconds:.1f} s ({summary.rate:,.0f} records/s)\n"
-        f"  search index of {summary.indexed:,} records in {summary.index_seconds:.1f} s; "
-        f"commit {summary.commit_seconds:.1f} s"
+        f"  {summary.records:,} records, {c['audit']:,} history entries and "
+        f"{summary.indexed:,} search entries in {summary.total_seconds:.1f} s "
+        f"({summary.rate:,.0f} records/s)\n"
+        f"  (written {summary.seconds:.1f} s, indexes {summary.index_seconds:.1f} s, "
+        f"commit {summary.commit_seconds:.1f} s)"
     )

@@ -23,7 +23,6 @@ import csv
 import multiprocessing
 import os
 import shutil
-import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,6 +38,7 @@ from deskclerk.reports.csv_sql import parse_stamp, write_lines
 from deskclerk.reports.files import explain, temp_beside
 from deskclerk.services.exports import TIME, export_times, register
 from deskclerk.services.local_times import LocalTimes
+from deskclerk.workers import start_method as _start_method  # a test patches it here
 
 # Fewer rows than this are written by one process (a worker's start outweighs its help).
 PARALLEL_FROM = 100_000
@@ -142,13 +142,6 @@ def write_parts(
         if own:
             engine.dispose()
     return counts
-
-
-def _start_method() -> str:
-    """fork when this process runs no other thread (cheap, shares its imports), else spawn."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
 
 
 def write_registers(

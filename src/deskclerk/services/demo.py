@@ -13,16 +13,14 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from deskclerk.errors import Conflict, DeskError, InvalidInput, StorageError
 from deskclerk.services.context import Context
-from deskclerk.services.demo_bulk import BulkWriter
-from deskclerk.services.demo_day import Rates, fill_day, write_shifts
-from deskclerk.services.demo_names import DemoRandom
-from deskclerk.services.demo_site import DAY, Site, build_directory, local_midnight, max_ids
+from deskclerk.services.demo_bulk import DatabaseSink, fast_path, history_start
+from deskclerk.services.demo_make import Plan, generate, in_worker
+from deskclerk.services.demo_site import local_midnight, max_ids, number_reader, read_existing
 
 DEFAULT_DAYS = 30
 DEFAULT_UNITS = 480
@@ -40,6 +38,9 @@ REGISTER_TABLES = (
 # 24.7 against 25.0 s for 1M records, for 500 MB more memory; see benchmarks/README.md.)
 LOAD_PRAGMAS = ("cache_size = -65536", "temp_store = MEMORY")
 RESTORE_PRAGMAS = ("cache_size = -2000", "temp_store = DEFAULT")
+# From about this many records the rows are drawn in a worker process while this one
+# writes them (starting it costs ~0.05 s forked, ~0.5 s spawned).
+PARALLEL_FROM = 50_000
 MAX_DAYS = 20_000
 MAX_UNITS = 500_000
 
@@ -53,8 +54,8 @@ class DemoSummary:
     units: int
     counts: dict[str, int]  # rows written per table (audit: history entries)
     indexed: int  # records put in the search index
-    seconds: float  # making and writing the records and their history
-    index_seconds: float  # filling the search index
+    seconds: float  # drawing and writing the records, their history and search text
+    index_seconds: float  # the tables' indexes (elsewhere than SQLite: the search index too)
     commit_seconds: float = 0.0  # the one commit (and SQLite's checkpoint after it)
 
     @property
@@ -63,9 +64,14 @@ class DemoSummary:
         return sum(n for name, n in self.counts.items() if name != "audit")
 
     @property
+    def total_seconds(self) -> float:
+        """From the start of the transaction to the end of its commit."""
+        return self.seconds + self.index_seconds + self.commit_seconds
+
+    @property
     def rate(self) -> float:
-        """Records per second, history included in the time."""
-        return self.records / self.seconds if self.seconds else 0.0
+        """Records per second, start to commit: history, indexes and search included."""
+        return self.records / self.total_seconds if self.total_seconds else 0.0
 
 
 def existing_records(ctx: Context) -> dict[str, int]:
@@ -88,13 +94,6 @@ def plan_units(days: int, records: int | None, units: int | None) -> int:
     return max(20, round(records / (days * RECORDS_PER_UNIT_DAY + RECORDS_PER_UNIT)))
 
 
-def rates_for(units: int) -> Rates:
-    """Records per day for a property of `units` units."""
-    return Rates(
-        calls=0.13 * units, visits=0.17 * units, orders=0.008 * units, notes=3 + 0.008 * units
-    )
-
-
 def make_demo(
     ctx: Context,
     *,
@@ -104,13 +103,15 @@ def make_demo(
     records: int | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    parallel: bool | None = None,
 ) -> DemoSummary:
     """Fill the database with a demo property and `days` days of its desk, up to now.
 
     `records` sizes the property so that about that many records are written
     (for benchmarks: `records=1_000_000, days=365`).  `progress(day, days)` is
-    called as days are written.  Raises Conflict if the database already holds
-    records and `force` is not set.
+    called as days are written.  `parallel` draws the rows in a worker process
+    (None: when the demo is large enough to gain by it).  Raises Conflict if the
+    database already holds records and `force` is not set.
     """
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"Days must be between 1 and {MAX_DAYS:,}.")
@@ -131,7 +132,7 @@ def make_demo(
     try:
         with bind.connect() as conn:
             counts, indexed, written, index_done = _run(
-                ctx, conn, days, seed, unit_count, force, progress
+                ctx, conn, days, seed, unit_count, force, progress, parallel
             )
     except sa.exc.OperationalError as exc:
         raise StorageError(f"The demo was not written (nothing was kept): {exc.orig}.") from None
@@ -152,8 +153,9 @@ def _run(
     unit_count: int,
     force: bool,
     progress: Callable[[int, int], None] | None,
+    parallel: bool | None,
 ) -> tuple[dict[str, int], int, float, float]:
-    """One transaction: the records, their history, then the search index."""
+    """One transaction: the records with their history and search text, then the indexes."""
     from deskclerk.services.search import rebuild_index
 
     sqlite = conn.dialect.name == "sqlite"
@@ -163,16 +165,21 @@ def _run(
         _pragmas(conn, LOAD_PRAGMAS)
     try:
         with conn.begin():
-            # On an empty database, build the secondary indexes once at the end: faster
-            # than keeping them up to date row by row.  Same transaction, so all or nothing.
-            indexes = [] if force else _secondary_indexes()
+            worker = _use_worker(conn, days, unit_count, force, parallel)
+            # On an empty database written from this process alone, build the secondary
+            # indexes once at the end: faster than keeping them up to date row by row.
+            # With a worker drawing the rows, this process has the time to keep them
+            # up to date as it writes (the end would be spent with one core idle).
+            # Same transaction either way, so all or nothing.
+            indexes = [] if force or worker else _secondary_indexes()
             for index in indexes:
                 index.drop(conn)
-            counts = _write(ctx, conn, days, seed, unit_count, force, progress)
+            counts, indexed = _write(ctx, conn, days, seed, unit_count, force, progress, worker)
+            written = time.perf_counter()
             for index in indexes:
                 index.create(conn)
-            written = time.perf_counter()
-            indexed = rebuild_index(conn)
+            if not fast_path(conn):  # the search text was not made with the rows
+                indexed = rebuild_index(conn)
             index_done = time.perf_counter()
     finally:
         if sqlite:
@@ -197,52 +204,44 @@ def _write(
     unit_count: int,
     force: bool,
     progress: Callable[[int, int], None] | None,
-) -> dict[str, int]:
+    worker: bool,
+) -> tuple[dict[str, int], int]:
+    """Draw and write the records and their history (and, on SQLite, their search
+    text); returns (rows per table, records indexed)."""
     now_dt = ctx.now().replace(second=0, microsecond=0)
-    first = local_midnight(ctx.tz, now_dt, days - 1)
-    offset = _offset(first)
-    writer = BulkWriter(conn)
-    ids = max_ids(conn)
-    site = Site(
-        rng=DemoRandom(seed),
-        w=writer,
+    fast = fast_path(conn)
+    plan = Plan(
+        seed=seed,
+        days=days,
+        unit_count=unit_count,
         tz=ctx.tz,
         now=int(now_dt.timestamp()),
         settings=ctx.settings,
-        first_day=first,
-        ids=ids,
-        offset=offset,
-        first_epoch_local=int(first.timestamp()) + offset,
-        check_numbers=force,
+        first=local_midnight(ctx.tz, now_dt, days - 1),
+        ids=max_ids(conn),
+        history=history_start(conn),
+        existing=read_existing(conn),
+        fast=fast,
     )
-    site.set_windows(
-        [
-            (
-                w.name,
-                w.start.hour * 3600 + w.start.minute * 60,
-                w.end.hour * 3600 + w.end.minute * 60,
-            )
-            for w in ctx.settings.shifts
-        ]
-        or [("A", 9 * 3600, 17 * 3600)]
-    )
-    site.ids["shift_base"] = ids["shift"]
-    site.ids["shift"] += days * len(site.windows)
-    build_directory(site, unit_count, int(first.timestamp()) - 30 * DAY)
-    for day in range(days):
-        site.offset = _offset(first, day)
-        write_shifts(site, day)
-    rates = rates_for(unit_count)
-    step = max(1, days // 20)
-    for day in range(days):
-        site.offset = _offset(first, day)
-        fill_day(site, day, rates)
-        writer.release(until=site.first_epoch_local + (day + 1) * DAY - site.offset)
-        if progress is not None and (day % step == step - 1 or day == days - 1):
-            progress(day + 1, days)
-    writer.release()
-    writer.flush()
-    return writer.counts
+    sink = DatabaseSink(conn, fast=fast)
+    if worker:
+        return in_worker(plan, sink, progress)
+    # with --yes the database may hold orders: their numbers are read as the days go
+    writer = generate(plan, sink, progress, number_reader(conn) if force else None)
+    return writer.counts, writer.indexed
+
+
+def _use_worker(
+    conn: sa.Connection, days: int, unit_count: int, force: bool, parallel: bool | None
+) -> bool:
+    """Whether the rows are drawn in a worker process: on SQLite, into a database with
+    no records yet (with --yes, order numbers are read from the database as the days
+    go), and when asked, or by default when the demo is large enough to gain by it."""
+    if force or not fast_path(conn):
+        return False
+    if parallel is None:
+        return unit_count * (days * RECORDS_PER_UNIT_DAY + RECORDS_PER_UNIT) >= PARALLEL_FROM
+    return parallel
 
 
 def _secondary_indexes() -> list[sa.Index]:
@@ -252,12 +251,6 @@ def _secondary_indexes() -> list[sa.Index]:
 
     tables = [SQLModel.metadata.tables[name] for name in COLUMNS]
     return [ix for table in tables for ix in sorted(table.indexes, key=str) if not ix.unique]
-
-
-def _offset(first: datetime, day: int = 0) -> int:
-    """The site's UTC offset (seconds) on the given demo day (zones with summer time move)."""
-    delta = (first + timedelta(days=day)).utcoffset()
-    return int(delta.total_seconds()) if delta is not None else 0
 
 
 DEMO_SITE_NAME = "翠湖花园 Green Lake Gardens"

@@ -1,8 +1,9 @@
 """Bulk writing for the demo: rows as tuples in large batches, and the history chain.
 
 On SQLite the rows go straight to the driver's executemany with times already
-in SQLAlchemy's storage text (checked against SQLAlchemy at start); elsewhere
-through `insert(Table)` with aware datetimes.  Never ORM objects one by one.
+in SQLAlchemy's storage text (checked against SQLAlchemy at start), each record's
+search text made beside it; elsewhere through `insert(Table)` with aware
+datetimes, and the search index rebuilt at the end.  Never ORM objects one by one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import SQLModel
 
 from deskclerk.models import Audit
 from deskclerk.services.history import GENESIS, entry_hash
+from deskclerk.services.search import text_maker
 
 # Tables in the order they are written (foreign keys point backwards), with the
 # columns the demo fills, in the order its row tuples give them.
@@ -81,28 +83,56 @@ class _Dates(dict[int, str]):
         return text
 
 
+# The search tables the demo fills as it writes (SQLite): register -> (table, row
+# columns of `search._SOURCES`, whose text `search.body_maker` makes).
+SEARCH_TABLES = ("resident", "call", "order", "visit", "note")
+
+Batch = dict[str, list[tuple[Any, ...]]]  # table -> rows, in COLUMNS order then search_*
+Sink = Callable[[Batch], None]
+
+
+def history_start(conn: sa.Connection) -> tuple[int, str]:
+    """(the next history id, the hash the next entry chains to) of a database."""
+    audit = SQLModel.metadata.tables["audit"]
+    next_id = 1 + (conn.execute(sa.select(sa.func.max(audit.c.id))).scalar() or 0)
+    last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
+    return next_id, last or GENESIS
+
+
+def fast_path(conn: sa.Connection) -> bool:
+    """Whether rows go straight to the driver with times as SQLite text (and the search
+    text is made as the rows are)."""
+    return BulkWriter.FAST_PATH and conn.dialect.name == "sqlite"
+
+
 class BulkWriter:
-    """Buffers row tuples per table and writes them in batches in the caller's transaction."""
+    """Buffers row tuples per table and hands them to `sink` in batches.
+
+    The sink writes them in the caller's transaction (`DatabaseSink`), or, when
+    the demo is made in a worker process, sends them to the process that does.
+    """
 
     FAST_PATH = True  # SQLite: straight to the driver (a test turns it off to compare)
 
-    def __init__(self, conn: sa.Connection, *, batch: int = 20_000) -> None:
+    def __init__(
+        self, sink: Sink, *, fast: bool, history: tuple[int, str], batch: int = 20_000
+    ) -> None:
         check_columns()
-        self.conn = conn
+        self.sink = sink
         self.batch = batch
-        self.fast = self.FAST_PATH and conn.dialect.name == "sqlite"
-        self.buffers: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
+        self.fast = fast
+        names = [*COLUMNS, *(f"search_{kind}" for kind in SEARCH_TABLES)] if fast else COLUMNS
+        self.buffers: Batch = {name: [] for name in names}
         self.counts: dict[str, int] = dict.fromkeys(COLUMNS, 0)
+        self.indexed = 0
         self._pending = 0
         self._days = _Dates()
         self._audit: list[tuple[int, int, str, str, str, int, str, str]] = []
         self._audit_seq = 0
         self._parts: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
-        audit = SQLModel.metadata.tables["audit"]
-        self.next_audit_id = 1 + (conn.execute(sa.select(sa.func.max(audit.c.id))).scalar() or 0)
-        last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
-        self.prev_hash: str = last or GENESIS
+        self.next_audit_id, self.prev_hash = history
         self._checked = False
+        self._text = text_maker()
         if self.fast and not _TIME_OF_DAY:
             _TIME_OF_DAY.extend(
                 f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(86400)
@@ -142,6 +172,13 @@ class BulkWriter:
         self._pending += 1
         if self._pending >= self.batch:
             self.flush()
+
+    def index(self, kind: str, record_id: int, parts: tuple[str | None, ...], phone: str) -> None:
+        """Queue a record's search text, made from the columns of `search._SOURCES[kind]`
+        (the last is `phone`).  SQLite only: elsewhere the index is rebuilt at the end."""
+        if self.fast:
+            self.buffers[f"search_{kind}"].append((record_id, self._text(parts, phone)))
+            self._pending += 1
 
     def audit(
         self,
@@ -216,23 +253,43 @@ class BulkWriter:
         self._checked = True
 
     def flush(self) -> None:
-        """Write every queued row, parents before children."""
+        """Hand every queued row to the sink, parents before children."""
+        batch: Batch = {}
         for name, rows in self.buffers.items():
             if rows:
-                self._write(name, rows)
-                self.counts[name] += len(rows)
-                rows.clear()
+                batch[name] = rows
+                if name in self.counts:
+                    self.counts[name] += len(rows)
+                else:
+                    self.indexed += len(rows)
+                self.buffers[name] = []
         self._pending = 0
+        if batch:
+            self.sink(batch)
 
-    def _write(self, name: str, rows: list[tuple[Any, ...]]) -> None:
-        cols = COLUMNS[name]
-        if self.fast:
-            quote = self.conn.dialect.identifier_preparer.quote
-            sql = (
-                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in cols)}) "
-                f"VALUES ({', '.join('?' * len(cols))})"
-            )
-            self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
-        else:
-            table = SQLModel.metadata.tables[name]
-            self.conn.execute(sa.insert(table), [dict(zip(cols, r, strict=True)) for r in rows])
+
+class DatabaseSink:
+    """Writes batches in the connection's open transaction."""
+
+    def __init__(self, conn: sa.Connection, *, fast: bool) -> None:
+        self.conn = conn
+        self.fast = fast
+        self._sql: dict[str, str] = {}
+
+    def __call__(self, batch: Batch) -> None:
+        for name, rows in batch.items():
+            if self.fast:
+                sql = self._sql.get(name) or self._sql.setdefault(name, self._insert(name))
+                self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+            else:
+                table = SQLModel.metadata.tables[name]
+                cols = COLUMNS[name]
+                self.conn.execute(sa.insert(table), [dict(zip(cols, r, strict=True)) for r in rows])
+
+    def _insert(self, name: str) -> str:
+        quote = self.conn.dialect.identifier_preparer.quote
+        cols = ("rowid", "body") if name.startswith("search_") else COLUMNS[name]
+        return (
+            f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})"
+        )

@@ -33,6 +33,13 @@ class Rates:
     notes: float
 
 
+def rates_for(units: int) -> Rates:
+    """Records per day for a property of `units` units."""
+    return Rates(
+        calls=0.13 * units, visits=0.17 * units, orders=0.008 * units, notes=3 + 0.008 * units
+    )
+
+
 def _count(site: Site, rate: float) -> int:
     return max(0, round(rate * site.rng.uniform(0.8, 1.2)))
 
@@ -136,6 +143,8 @@ def _calls(site: Site, start: int, count: int) -> None:
                 None, "",
             ),
         )  # fmt: skip
+        code = unit[1] if unit_id else None
+        w.index("call", cid, (caller, matter, category, passed_to, code), phone)
         w.audit(recorded, clerk, "create", "call", cid)
         if closed is not None and state == "closed" and closed > recorded:
             w.audit(closed, site.actor_at(closed), "state", "call", cid, "state", "closed")
@@ -237,11 +246,12 @@ def make_order(
         _apply(site, o, kind_, at, detail, done_due)
         states.append(str(o["state"]))
     number = site.order_number(logged)
+    technician = tech if o["dispatched"] is not None else ""
     w.add(
         "work_order",
         (
             oid, number, call_id, unit[0], kind, priority, text, team_id,
-            tech if o["dispatched"] is not None else "", o["state"], clerk, w.ts(logged),
+            technician, o["state"], clerk, w.ts(logged),
             w.ts(recorded), w.ts(o["dispatched"]), w.ts(o["on_site"]), w.ts(o["done"]),  # type: ignore[arg-type]
             w.ts(o["closed"]), w.ts(o["cancelled"]), o["cancel_reason"], w.ts(on_site_due),  # type: ignore[arg-type]
             w.ts(o["done_due"]), w.ts(o["callback_due"]), w.ts(o["paused_since"]),  # type: ignore[arg-type]
@@ -250,6 +260,7 @@ def make_order(
             _micros(logged, o["on_site"]), _micros(logged, o["done"]),
         ),
     )  # fmt: skip
+    w.index("order", oid, (number, text, kind, technician, unit[1]), "")
     w.audit(recorded, clerk, "create", "order", oid)
     for (kind_, at, detail), state in zip(events, states, strict=True):
         # after the order row: a flush may come between
@@ -331,15 +342,18 @@ def _visits(site: Site, start: int, count: int) -> None:
             else:
                 id_number = f"{rng.choice((110101, 310104, 320106))}{rng.randrange(1960, 2004)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}{rng.choice('0123456789X')}"
         vid = site.next_id("visit")
+        visitor = names.person_name(rng, 0.1)
+        phone = names.mobile(rng) if rng.random() < 0.6 else ""
+        badge = f"V{vid % 300 + 1:03d}"
         w.add(
             "visit",
             (
-                vid, names.person_name(rng, 0.1), names.mobile(rng) if rng.random() < 0.6 else "",
-                unit[0], host, purpose, w.ts(at), w.ts(out), f"V{vid % 300 + 1:03d}", plate,
+                vid, visitor, phone, unit[0], host, purpose, w.ts(at), w.ts(out), badge, plate,
                 id_number, w.ts(purged), clerk, site.actor_at(out, names.NIGHT_GUARD) if out else "", w.ts(recorded),
                 shift_id, None, "",
             ),
         )  # fmt: skip
+        w.index("visit", vid, (visitor, host, purpose, badge, plate, unit[1]), phone)
         w.audit(recorded, clerk, "create", "visit", vid)
         if purged is not None:
             w.audit(purged, names.SUPERVISOR, "purge", "visit", vid, "id_number")
@@ -372,4 +386,5 @@ def _notes(site: Site, day: int, start: int, count: int) -> None:
                 w.ts(resolved), site.actor_at(resolved) if resolved else "", None, "",
             ),
         )  # fmt: skip
+        w.index("note", nid, (text, clerk, unit[1] if tagged is not None else None), "")
         w.audit(at, clerk, "create", "note", nid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -36,7 +37,9 @@ class Site:
     offset: int = 0  # the site's UTC offset in seconds (for the day being made)
     first_epoch_local: int = 0  # the first demo day's midnight, as local wall-clock seconds
     _by_minute: list[tuple[int, int] | None] = field(default_factory=list)
-    check_numbers: bool = False
+    existing: Existing = field(default_factory=lambda: Existing({}, set(), {}))
+    # the highest order number of a day already in the database (None: an empty one)
+    last_number: Callable[[str], int] | None = None
     _order_seq: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
@@ -139,32 +142,56 @@ class Site:
         day = datetime.fromtimestamp(epoch, self.tz).strftime("%Y%m%d")
         seq = self._order_seq.get(day)
         if seq is None:
-            seq = self._last_number(day) if self.check_numbers else 0
+            seq = self.last_number(day) if self.last_number is not None else 0
         seq += 1
         self._order_seq[day] = seq
         return f"WO-{day}-{seq:03d}"
-
-    def _last_number(self, day: str) -> int:
-        prefix = f"WO-{day}-"
-        number = SQLModel.metadata.tables["work_order"].c.number
-        rows = self.w.conn.execute(
-            sa.select(number).where(number >= prefix, number < f"WO-{day}.")
-        ).scalars()
-        return max((int(n[len(prefix) :]) for n in rows if n[len(prefix) :].isdigit()), default=0)
 
     def team_for(self, kind: str, area: str) -> tuple[int, str, tuple[str, ...]]:
         """(id, name, technicians) of the team for a kind of work in an area."""
         return self.teams.get((kind, area)) or self.teams[(kind, "")]
 
 
-def build_directory(site: Site, unit_count: int, created: int) -> None:
-    """Teams, staff, units and residents; existing ones (same code or name) are reused."""
-    conn, w, rng = site.w.conn, site.w, site.rng
+@dataclass(frozen=True)
+class Existing:
+    """What the database already holds that the demo reuses rather than adds again."""
+
+    teams: dict[str, int]  # name -> id
+    staff: set[str]  # names
+    units: dict[str, int]  # code -> id
+
+
+def read_existing(conn: sa.Connection) -> Existing:
+    """The teams, staff and units already in the database."""
     tables = SQLModel.metadata.tables
     team, unit = tables["team"].c, tables["unit"].c
-    existing_teams = {n: i for i, n in conn.execute(sa.select(team.id, team.name))}
-    existing_staff = set(conn.execute(sa.select(tables["staff"].c.name)).scalars())
-    existing_units = {c: i for i, c in conn.execute(sa.select(unit.id, unit.code))}
+    return Existing(
+        teams={n: i for i, n in conn.execute(sa.select(team.id, team.name))},
+        staff=set(conn.execute(sa.select(tables["staff"].c.name)).scalars()),
+        units={c: i for i, c in conn.execute(sa.select(unit.id, unit.code))},
+    )
+
+
+def number_reader(conn: sa.Connection) -> Callable[[str], int]:
+    """`Site.last_number` for a database that may hold orders already."""
+    number = SQLModel.metadata.tables["work_order"].c.number
+
+    def last_number(day: str) -> int:
+        prefix = f"WO-{day}-"
+        rows = conn.execute(
+            sa.select(number).where(number >= prefix, number < f"WO-{day}.")
+        ).scalars()
+        return max((int(n[len(prefix) :]) for n in rows if n[len(prefix) :].isdigit()), default=0)
+
+    return last_number
+
+
+def build_directory(site: Site, unit_count: int, created: int) -> None:
+    """Teams, staff, units and residents; existing ones (same code or name) are reused."""
+    w, rng = site.w, site.rng
+    existing_teams = site.existing.teams
+    existing_staff = site.existing.staff
+    existing_units = site.existing.units
     admin = names.SUPERVISOR
     taken = (
         set(existing_staff)
@@ -210,14 +237,16 @@ def build_directory(site: Site, unit_count: int, created: int) -> None:
             uid = site.next_id("unit")
             w.add("unit", (uid, code, building, area, "", w.ts(created), True))
             w.audit(created, admin, "create", "unit", uid)
-            people = _residents(site, uid, shop=area == "Shops", created=created)
+            people = _residents(site, uid, code, shop=area == "Shops", created=created)
         else:
             people = [(names.person_name(rng), names.mobile(rng))]  # callers only, not added
         site.units.append((uid, code, building, area))
         site.residents[uid] = people
 
 
-def _residents(site: Site, uid: int, *, shop: bool, created: int) -> list[tuple[str, str]]:
+def _residents(
+    site: Site, uid: int, code: str, *, shop: bool, created: int
+) -> list[tuple[str, str]]:
     rng, w = site.rng, site.w
     count = 1 if shop else rng.weighted((1, 2, 3), (40, 85, 100))
     people = []
@@ -226,6 +255,7 @@ def _residents(site: Site, uid: int, *, shop: bool, created: int) -> list[tuple[
         phone = names.mobile(rng)
         rid = site.next_id("resident")
         w.add("resident", (rid, uid, name, phone, phone[-4:], n == 0, w.ts(created), True))
+        w.index("resident", rid, (name, code), phone)
         w.audit(created, names.SUPERVISOR, "create", "resident", rid)
         people.append((name, phone))
     return people

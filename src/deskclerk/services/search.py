@@ -196,30 +196,36 @@ def reindex(conn: Connection | sa.orm.Session, kind: str, record_id: int) -> Non
         index_record(conn, kind, record_id, body)
 
 
-def body_maker() -> Callable[[Sequence[object]], str]:
-    """`body_from_row` for a rebuild: the same text, with each column value's spaced
-    form remembered (categories, names, units and set phrases recur row after row)."""
-    spaced: dict[str, str] = {}
+def text_maker() -> Callable[[Sequence[object], object], str]:
+    """`text(parts, phone)`: the index text `index_body` makes, for many records at
+    once, each part's spaced form remembered (categories, names, units and set
+    phrases recur row after row).  None and "" parts are left out."""
+    spaced: dict[object, str] = {}
 
-    def body(row: Sequence[object]) -> str:
+    def text(parts: Sequence[object], phone: object) -> str:
         if len(spaced) > 100_000:
             spaced.clear()
-        *parts, phone = [("" if v is None else str(v)) for v in row[1:]]
         words = []
         for part in parts:
-            if part:
+            if part is not None and part != "":
                 word = spaced.get(part)
                 if word is None:
-                    word = spaced[part] = cjk_spaced(part)
+                    word = spaced[part] = cjk_spaced(str(part))
                 words.append(word)
-        digits = phone_digits(phone)
+        digits = phone_digits("" if phone is None else str(phone))
         if digits:
             words.append(digits)
             if len(digits) > 4:
                 words.append(digits[-4:])
         return " ".join(words)
 
-    return body
+    return text
+
+
+def body_maker() -> Callable[[Sequence[object]], str]:
+    """`body_from_row` for a rebuild, made by `text_maker`."""
+    text = text_maker()
+    return lambda row: text(row[1:-1], row[-1])
 
 
 def rebuild_index(conn: Connection, kinds: Sequence[str] = REGISTERS, batch: int = 20_000) -> int:
