@@ -124,3 +124,72 @@ def test_a_failing_write_stops_the_worker_and_keeps_nothing(
     assert "disk is full" in err.value.message and "nothing was kept" in err.value.message
     assert set(multiprocessing.active_children()) <= before  # the worker was stopped
     assert _rows(ctx, "SELECT count(*) FROM audit")[0][0] == 0
+
+
+def _plan(units: int = 300, days: int = 60) -> demo_make.Plan:
+    from datetime import UTC, datetime
+
+    from deskclerk.config import Settings
+    from deskclerk.services.demo_site import Existing, local_midnight
+    from deskclerk.services.history import GENESIS
+    from tests.test_demo import NOW, TZ
+
+    tables = ("unit", "resident", "team", "staff", "shift", "work_order", "order_event",
+              "call", "visit", "handover_note")  # fmt: skip
+    return demo_make.Plan(
+        seed=1, days=days, unit_count=units, tz=TZ, now=int(NOW.timestamp()),
+        settings=Settings(site_name="Demo", timezone_name="Asia/Shanghai"),
+        first=local_midnight(TZ, NOW.astimezone(UTC), days - 1),
+        ids=dict.fromkeys(tables, 1), history=(1, GENESIS),
+        existing=Existing({}, set(), {}), fast=True,
+    )  # fmt: skip
+
+
+def _stuck_writer(pid_file: str) -> None:
+    """A writer that takes the first batch and never reads again (then gets killed)."""
+    import time
+
+    def sink(batch: Any) -> None:
+        Path(pid_file).write_text(str(multiprocessing.active_children()[0].pid))
+        time.sleep(120)
+
+    demo_make.in_worker(_plan(), sink)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has stopped (its new parent may never reap it)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_worker_stops_when_the_writer_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork")
+    pid_file = tmp_path / "worker.pid"
+    writer = multiprocessing.get_context("fork").Process(
+        target=_stuck_writer, args=(str(pid_file),)
+    )
+    writer.start()
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the writer never got a batch"
+        time.sleep(0.05)
+    worker = int(pid_file.read_text())
+    try:
+        assert _running(worker)
+        assert writer.pid is not None
+        os.kill(writer.pid, signal.SIGKILL)  # as a kill -9 of `deskclerk demo`
+        writer.join()
+        deadline = time.monotonic() + 20
+        while _running(worker):
+            assert time.monotonic() < deadline, "the worker outlived its writer"
+            time.sleep(0.05)
+    finally:
+        if _running(worker):
+            os.kill(worker, signal.SIGKILL)  # (it holds pytest's output open)

@@ -122,7 +122,7 @@ def in_worker(
     mp = multiprocessing.get_context(start_method())
     receive, send = mp.Pipe(duplex=False)
     worker = mp.Process(  # type: ignore[attr-defined]  # (typeshed: BaseContext)
-        target=_work, args=(plan, send), name="deskclerk-demo", daemon=True
+        target=_work, args=(plan, send, receive), name="deskclerk-demo", daemon=True
     )
     worker.start()
     send.close()  # ours: so a dead worker shows as the end of the pipe
@@ -154,9 +154,10 @@ def in_worker(
         worker.join()
 
 
-def _work(plan: Plan, send: PipeEnd) -> None:
+def _work(plan: Plan, send: PipeEnd, receive: PipeEnd) -> None:
     """The worker: draw the demo, sending each batch from a second thread (so drawing
     goes on while a batch is on its way)."""
+    receive.close()  # the writer's end (forked or passed): so its death breaks the pipe
     out: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
     broken = threading.Event()
 
