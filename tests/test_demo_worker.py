@@ -127,12 +127,13 @@ def test_a_failing_write_stops_the_worker_and_keeps_nothing(
 
 
 def _plan(units: int = 300, days: int = 60) -> demo_make.Plan:
-    from datetime import UTC, datetime
+    from datetime import UTC
+
+    from tests.test_demo import NOW, TZ
 
     from deskclerk.config import Settings
     from deskclerk.services.demo_site import Existing, local_midnight
     from deskclerk.services.history import GENESIS
-    from tests.test_demo import NOW, TZ
 
     tables = ("unit", "resident", "team", "staff", "shift", "work_order", "order_event",
               "call", "visit", "handover_note")  # fmt: skip
