@@ -221,7 +221,18 @@ def _peek_revision(path: Path) -> str | None:
     """`current_revision` of a SQLite file, read without changing a byte of it."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return _read_revision(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+            raise
+    # A writer in rollback-journal mode (the demo loads that way) died midway and
+    # left its journal: opened read-write, SQLite rolls the file back to its last
+    # commit, as any open would, and the revision is read from that.
+    return _read_revision(sqlite3.connect(path))
+
+
+def _read_revision(conn: sqlite3.Connection) -> str | None:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from deskclerk.errors import Conflict, DeskError, InvalidInput, StorageError
 from deskclerk.services.context import Context
 from deskclerk.services.demo_bulk import DatabaseSink, fast_path, history_start
+from deskclerk.services.demo_load import load_settings
 from deskclerk.services.demo_make import Plan, generate, in_worker
 from deskclerk.services.demo_site import local_midnight, max_ids, number_reader, read_existing
 
@@ -32,12 +34,6 @@ RECORDS_PER_UNIT = 3.0  # the unit and its residents
 REGISTER_TABLES = (
     "unit", "resident", "team", "staff", "shift", "call", "visit", "work_order", "handover_note",
 )  # fmt: skip
-# SQLite settings of the demo's own connection while it loads, and what they go
-# back to (db.py's durable defaults) before the connection returns to the pool.
-# (64 MB: a 512 MB cache that held a million records' pages saved nothing measurable,
-# 24.7 against 25.0 s for 1M records, for 500 MB more memory; see benchmarks/README.md.)
-LOAD_PRAGMAS = ("cache_size = -65536", "temp_store = MEMORY")
-RESTORE_PRAGMAS = ("cache_size = -2000", "temp_store = DEFAULT")
 # From about this many records the rows are drawn in a worker process while this one
 # writes them (starting it costs ~0.05 s forked, ~0.5 s spawned).
 PARALLEL_FROM = 50_000
@@ -158,12 +154,9 @@ def _run(
     """One transaction: the records with their history and search text, then the indexes."""
     from deskclerk.services.search import rebuild_index
 
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        # Only this connection, only for the load: a page cache that holds the new
-        # pages until the commit, and index sorts in memory instead of temp files.
-        _pragmas(conn, LOAD_PRAGMAS)
-    try:
+    with ExitStack() as stack:
+        if conn.dialect.name == "sqlite":
+            stack.enter_context(load_settings(conn, empty=not force))
         with conn.begin():
             worker = _use_worker(conn, days, unit_count, force, parallel)
             # On an empty database written from this process alone, build the secondary
@@ -181,19 +174,7 @@ def _run(
             if not fast_path(conn):  # the search text was not made with the rows
                 indexed = rebuild_index(conn)
             index_done = time.perf_counter()
-    finally:
-        if sqlite:
-            conn.rollback()
-            _pragmas(conn, RESTORE_PRAGMAS)
     return counts, indexed, written, index_done
-
-
-def _pragmas(conn: sa.Connection, pragmas: tuple[str, ...]) -> None:
-    # on the driver's connection, outside any transaction (temp_store refuses one)
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    for pragma in pragmas:
-        raw.execute(f"PRAGMA {pragma}")
 
 
 def _write(
