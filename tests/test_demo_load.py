@@ -120,3 +120,30 @@ def test_a_demo_killed_midway_leaves_a_file_that_opens_empty(tmp_path: Path) -> 
                 assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_the_cycle_collector_is_paused_for_the_demo_and_back_after(tmp_path: Path) -> None:
+    import gc
+
+    from deskclerk.services import demo_bulk
+
+    states: list[bool] = []
+    real = demo_bulk.DatabaseSink.__call__
+
+    def watch(self: demo_bulk.DatabaseSink, batch: object) -> None:
+        states.append(gc.isenabled())
+        real(self, batch)  # type: ignore[arg-type]
+
+    ctx = _context(tmp_path / "demo.db")
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_bulk.DatabaseSink, "__call__", watch)
+        make_demo(ctx, days=2, seed=1, units=40)
+    assert states and not any(states)
+    assert gc.isenabled()
+    gc.disable()  # and a caller that had it off keeps it off
+    try:
+        make_demo(_context(tmp_path / "other.db"), days=2, seed=1, units=40)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -21,7 +21,7 @@ from deskclerk.errors import Conflict, DeskError, InvalidInput, StorageError
 from deskclerk.services.context import Context
 from deskclerk.services.demo_bulk import DatabaseSink, fast_path, history_start
 from deskclerk.services.demo_load import load_settings
-from deskclerk.services.demo_make import Plan, generate, in_worker
+from deskclerk.services.demo_make import Plan, collector_paused, generate, in_worker
 from deskclerk.services.demo_site import local_midnight, max_ids, number_reader, read_existing
 
 DEFAULT_DAYS = 30
@@ -155,6 +155,7 @@ def _run(
     from deskclerk.services.search import rebuild_index
 
     with ExitStack() as stack:
+        stack.enter_context(collector_paused())
         if conn.dialect.name == "sqlite":
             stack.enter_context(load_settings(conn, empty=not force))
         with conn.begin():
