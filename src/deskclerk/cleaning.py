@@ -110,7 +110,7 @@ def clean_phone(value: str | None, label: str = "phone number", *, required: boo
 
 def phone_digits(value: str) -> str:
     """Only the digits of a phone number, for matching and search."""
-    if value.isdigit():  # most are (and the demo makes millions)
+    if value.isdigit() or not value:  # most are (and the demo makes millions)
         return value
     return "".join(ch for ch in value if ch.isdigit())
 

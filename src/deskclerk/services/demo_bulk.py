@@ -63,7 +63,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reason", "prev_hash", "hash",
     ),
 }  # fmt: skip
-_TIME_OF_DAY: list[str] = []
+_TIME_OF_DAY: list[str] = []  # second of the day -> " HH:MM:SS.000000" (SQLite's stored text)
+_HMS = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
 
 
 def check_columns() -> None:
@@ -127,16 +128,15 @@ class BulkWriter:
         self.indexed = 0
         self._pending = 0
         self._days = _Dates()
-        self._audit: list[tuple[int, int, str, str, str, int, str, str]] = []
+        # (at, order queued, (actor, action, entity, field, new), entity id)
+        self._audit: list[tuple[int, int, tuple[str, str, str, str, str], int]] = []
         self._audit_seq = 0
-        self._parts: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
+        self._parts: dict[tuple[str, str, str, str, str], tuple[str, ...]] = {}
         self.next_audit_id, self.prev_hash = history
         self._checked = False
         self._text = text_maker()
         if self.fast and not _TIME_OF_DAY:
-            _TIME_OF_DAY.extend(
-                f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(86400)
-            )
+            _TIME_OF_DAY.extend(f" {hms}.000000" for hms in _HMS)
         self.ts = self._make_ts()
         if self.fast:
             self._check_time_format()
@@ -195,7 +195,8 @@ class BulkWriter:
         `field` and `new` are plain identifiers (state names), so they need no escaping.
         """
         self._audit_seq += 1
-        self._audit.append((epoch, self._audit_seq, actor, action, entity, entity_id, field, new))
+        key = (actor, action, entity, field, new)
+        self._audit.append((epoch, self._audit_seq, key, entity_id))
 
     def release(self, until: int | None = None) -> None:
         """Chain and queue the history entries that happened before `until` (all if None)."""
@@ -203,34 +204,19 @@ class BulkWriter:
         pending.sort()
         cut = len(pending) if until is None else bisect_left(pending, (until,))
         ready, self._audit = pending[:cut], pending[cut:]
+        if ready and not self._checked:
+            self._check_hash(ready[0])
         out = self.buffers["audit"]
-        parts, days, tod = self._parts, self._days, _TIME_OF_DAY
+        parts, days, tod, hms = self._parts, self._days, _TIME_OF_DAY, _HMS
         prev, next_id = self.prev_hash, self.next_audit_id
-        sha256, fast = hashlib.sha256, self.fast
-        for epoch, _seq, actor, action, entity, eid, field, new in ready:
-            key = (actor, action, entity, field, new)
-            mid_tail = parts.get(key)
-            if mid_tail is None:
-                actor_json = json.dumps(actor, ensure_ascii=False)
-                mid_tail = parts[key] = (
-                    f'+00:00",{actor_json},"{action}","{entity}",',
-                    f',"{field}","","{new}",""]',
-                )
+        sha256, fast, ts = hashlib.sha256, self.fast, self.ts
+        for epoch, _seq, key, eid in ready:
+            p = parts.get(key) or self._part(key)
             day, rest = divmod(epoch, 86400)
             date = days[day]
-            if fast:
-                clock = tod[rest]
-                hms = clock[1:9]
-            else:
-                hms = f"{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}"
-            payload = f'["{prev}","{date}T{hms}{mid_tail[0]}{eid}{mid_tail[1]}'
-            digest = sha256(payload.encode()).hexdigest()
-            if not self._checked:
-                self._check_hash(epoch, actor, action, entity, eid, field, new, prev, digest)
-            stamp = date + clock if fast else self.ts(epoch)
-            out.append(
-                (next_id, stamp, actor, action, entity, eid, field, "", new, "", prev, digest)
-            )
+            digest = sha256(f'["{prev}","{date}T{hms[rest]}{p[0]}{eid}{p[1]}'.encode()).hexdigest()
+            stamp = date + tod[rest] if fast else ts(epoch)
+            out.append((next_id, stamp, p[2], p[3], p[4], eid, p[5], "", p[6], "", prev, digest))
             next_id += 1
             prev = digest
         self.prev_hash, self.next_audit_id = prev, next_id
@@ -238,15 +224,30 @@ class BulkWriter:
         if self._pending >= self.batch:
             self.flush()
 
-    def _check_hash(
-        self, epoch: int, actor: str, action: str, entity: str, eid: int, field: str, new: str,
-        prev: str, digest: str,
-    ) -> None:  # fmt: skip
+    def _part(self, key: tuple[str, str, str, str, str]) -> tuple[str, ...]:
+        """What history.entry_hash puts around an entry's time and id (its JSON), then
+        the entry's actor, action, entity, field and new value."""
+        actor, action, entity, field, new = key
+        actor_json = json.dumps(actor, ensure_ascii=False)
+        made = self._parts[key] = (
+            f'+00:00",{actor_json},"{action}","{entity}",',
+            f',"{field}","","{new}",""]',
+            *key,
+        )
+        return made
+
+    def _check_hash(self, first: tuple[int, int, tuple[str, str, str, str, str], int]) -> None:
+        """Fail loudly if the chain made here differs from history.entry_hash's."""
+        epoch, _seq, (actor, action, entity, field, new), eid = first
         entry = SimpleNamespace(
             at=datetime.fromtimestamp(epoch, UTC), actor=actor, action=action, entity=entity,
             entity_id=eid, field_name=field, old="", new=new, reason="",
         )  # fmt: skip
-        if entry_hash(prev, cast(Audit, entry)) != digest:
+        p = self._parts.get(first[2]) or self._part(first[2])
+        day, rest = divmod(epoch, 86400)
+        made = f'["{self.prev_hash}","{self._days[day]}T{_HMS[rest]}{p[0]}{eid}{p[1]}'
+        digest = hashlib.sha256(made.encode()).hexdigest()
+        if entry_hash(self.prev_hash, cast(Audit, entry)) != digest:
             raise RuntimeError(
                 "demo: history hash differs from history.entry_hash; update demo_bulk"
             )

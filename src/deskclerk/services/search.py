@@ -203,13 +203,13 @@ def text_maker() -> Callable[[Sequence[object], object], str]:
     spaced: dict[object, str] = {}
 
     def text(parts: Sequence[object], phone: object) -> str:
-        if len(spaced) > 100_000:
-            spaced.clear()
         words = []
         for part in parts:
             if part is not None and part != "":
                 word = spaced.get(part)
                 if word is None:
+                    if len(spaced) > 100_000:
+                        spaced.clear()
                     word = spaced[part] = cjk_spaced(str(part))
                 words.append(word)
         digits = phone_digits("" if phone is None else str(phone))
