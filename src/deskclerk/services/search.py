@@ -196,22 +196,24 @@ def reindex(conn: Connection | sa.orm.Session, kind: str, record_id: int) -> Non
         index_record(conn, kind, record_id, body)
 
 
+class _Spaced(dict[object, str]):
+    """A column value -> its `cjk_spaced` form, made on first sight (bounded)."""
+
+    def __missing__(self, part: object) -> str:
+        if len(self) > 100_000:
+            self.clear()
+        word = self[part] = cjk_spaced(str(part))
+        return word
+
+
 def text_maker() -> Callable[[Sequence[object], object], str]:
     """`text(parts, phone)`: the index text `index_body` makes, for many records at
     once, each part's spaced form remembered (categories, names, units and set
     phrases recur row after row).  None and "" parts are left out."""
-    spaced: dict[object, str] = {}
+    spaced = _Spaced()
 
     def text(parts: Sequence[object], phone: object) -> str:
-        words = []
-        for part in parts:
-            if part is not None and part != "":
-                word = spaced.get(part)
-                if word is None:
-                    if len(spaced) > 100_000:
-                        spaced.clear()
-                    word = spaced[part] = cjk_spaced(str(part))
-                words.append(word)
+        words = [spaced[part] for part in parts if part is not None and part != ""]
         digits = phone_digits("" if phone is None else str(phone))
         if digits:
             words.append(digits)
