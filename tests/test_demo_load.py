@@ -147,3 +147,14 @@ def test_the_cycle_collector_is_paused_for_the_demo_and_back_after(tmp_path: Pat
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_search_tables_get_their_default_hash_size_back(tmp_path: Path) -> None:
+    from deskclerk.services.demo_load import SEARCH_HASH
+    from deskclerk.services.search import REGISTERS
+
+    ctx = _context(tmp_path / "demo.db")
+    make_demo(ctx, days=2, seed=1, units=40)
+    for kind in REGISTERS:
+        rows = _rows(ctx, f"SELECT v FROM search_{kind}_config WHERE k = 'hashsize'")
+        assert rows == [(SEARCH_HASH,)], kind

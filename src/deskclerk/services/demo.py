@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from deskclerk.errors import Conflict, DeskError, InvalidInput, StorageError
 from deskclerk.services.context import Context
 from deskclerk.services.demo_bulk import DatabaseSink, fast_path, history_start
-from deskclerk.services.demo_load import load_settings
+from deskclerk.services.demo_load import load_settings, search_load_settings
 from deskclerk.services.demo_make import Plan, collector_paused, generate, in_worker
 from deskclerk.services.demo_site import local_midnight, max_ids, number_reader, read_existing
 
@@ -168,7 +168,8 @@ def _run(
             indexes = [] if force or worker else _secondary_indexes()
             for index in indexes:
                 index.drop(conn)
-            counts, indexed = _write(ctx, conn, days, seed, unit_count, force, progress, worker)
+            with search_load_settings(conn) if fast_path(conn) else nullcontext():
+                counts, indexed = _write(ctx, conn, days, seed, unit_count, force, progress, worker)
             written = time.perf_counter()
             for index in indexes:
                 index.create(conn)
