@@ -28,37 +28,7 @@ def test_every_reference_the_demo_makes_holds(tmp_path: Path, parallel: bool) ->
     assert _rows(ctx, "PRAGMA foreign_keys") == [(1,)]
 
 
-def test_an_empty_file_loads_with_a_rollback_journal_and_ends_in_wal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[bool] = []
-    real = demo_load.load_settings
-
-    def spy(conn, *, empty):  # type: ignore[no-untyped-def]
-        manager = real(conn, empty=empty)
-
-        class Spy:
-            def __enter__(self) -> bool:
-                seen.append(manager.__enter__())
-                return seen[-1]
-
-            def __exit__(self, *exc: object) -> None:
-                manager.__exit__(*exc)
-
-        return Spy()
-
-    monkeypatch.setattr("deskclerk.services.demo.load_settings", spy)
-    path = tmp_path / "demo.db"
-    ctx = _context(path)
-    make_demo(ctx, days=3, seed=2, units=40)
-    assert seen == [True]
-    assert _file_mode(path) == "wal"
-    assert not Path(f"{path}-journal").exists()
-    assert _rows(ctx, "PRAGMA journal_mode") == [("wal",)]
-    assert _rows(ctx, "PRAGMA integrity_check") == [("ok",)]
-
-
-def test_a_file_open_elsewhere_loads_in_wal_mode_without_waiting(tmp_path: Path) -> None:
+def test_a_reader_elsewhere_neither_waits_for_the_load_nor_stops_it(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     ctx = _context(path)
     other = sqlite3.connect(path)  # another desk with the file open, mid-read
@@ -74,52 +44,49 @@ def test_a_file_open_elsewhere_loads_in_wal_mode_without_waiting(tmp_path: Path)
     assert _rows(ctx, "SELECT count(*) FROM call")[0][0] == summary.counts["call"]
 
 
-def _die_midway(path: str) -> None:
-    """make_demo in a child that dies (as under kill -9) after its first batch."""
-    import os
-
-    from deskclerk.services import demo_bulk
-
-    real = demo_bulk.DatabaseSink.__call__
-    batches: list[int] = []
-
-    def write_then_die(self: demo_bulk.DatabaseSink, batch: object) -> None:
-        real(self, batch)  # type: ignore[arg-type]
-        batches.append(1)
-        if len(batches) == 1:
-            os._exit(9)
-
-    demo_bulk.DatabaseSink.__call__ = write_then_die  # type: ignore[method-assign]
-    # a small page cache, so pages spill into the file before the end, as in a large demo
-    demo_load.LOAD_PRAGMAS = ("cache_size = -200", *demo_load.LOAD_PRAGMAS[1:])
-    make_demo(_context(Path(path)), days=60, seed=3, units=300, parallel=False)
-
-
-def test_a_demo_killed_midway_leaves_a_file_that_opens_empty(tmp_path: Path) -> None:
-    import multiprocessing
+def test_a_file_left_with_a_hot_journal_opens_rolled_back(tmp_path: Path) -> None:
+    """A writer in rollback-journal mode (another SQLite tool) died midway: the
+    read-only look at the revision must not refuse the file."""
+    import shutil
 
     from deskclerk.db import SCHEMA_HEAD, current_revision, open_database
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("needs fork")
-    path = tmp_path / "demo.db"
-    _context(path).engine.dispose()  # created at the head revision, as the CLI would
-    child = multiprocessing.get_context("fork").Process(target=_die_midway, args=(str(path),))
-    child.start()
-    child.join()
-    assert child.exitcode == 9
-    assert Path(f"{path}-journal").exists()  # the rollback journal of the load, left behind
+    made = tmp_path / "made.db"
+    _context(made).engine.dispose()  # created at the head revision
+    writer = sqlite3.connect(made, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = DELETE")
+    writer.execute("PRAGMA cache_size = 10")  # pages spill into the file midway
+    writer.execute("BEGIN")
+    writer.executemany(
+        "INSERT INTO unit (code, building, area, note, created_at, active) "
+        "VALUES (?, '', '', '', '2026-11-24 02:00:00.000000', 1)",
+        [(f"9-{n:04d}",) for n in range(3000)],
+    )
+    crashed = tmp_path / "crashed.db"  # the file and its journal as a crash leaves them
+    shutil.copy(made, crashed)
+    shutil.copy(f"{made}-journal", f"{crashed}-journal")
+    writer.rollback()
+    writer.close()
 
-    engine = open_database(f"sqlite:///{path}")  # not "attempt to write a readonly database"
+    engine = open_database(f"sqlite:///{crashed}")  # not "attempt to write a readonly database"
     try:
         assert current_revision(engine) == SCHEMA_HEAD
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            for table in ("unit", "call", "audit", "search_call"):
-                assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+            assert conn.exec_driver_sql("SELECT count(*) FROM unit").scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_a_connection_whose_settings_do_not_come_back_is_not_pooled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo_load, "RESTORE_PRAGMAS", ("cache_size = -2000",))  # keys stay off
+    ctx = _context(tmp_path / "demo.db")
+    make_demo(ctx, days=2, seed=1, units=40)
+    with ctx.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 def test_the_cycle_collector_is_paused_for_the_demo_and_back_after(tmp_path: Path) -> None:

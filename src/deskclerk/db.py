@@ -218,7 +218,8 @@ def prepare_database(engine: Engine, *, backup_dir: Path | None = None) -> Path 
 
 
 def _peek_revision(path: Path) -> str | None:
-    """`current_revision` of a SQLite file, read without changing a byte of it."""
+    """`current_revision` of a SQLite file, read without changing a byte of it (but
+    for rolling back what a writer that died midway left in a rollback journal)."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import sys
 import threading
 
 
 def start_method() -> str:
-    """fork when this process runs no other thread (cheap, shares its imports), else spawn."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    """fork on Linux when this process runs no other thread (cheap, shares its
+    imports), else spawn (macOS's system libraries are not safe to fork)."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
     return "spawn"

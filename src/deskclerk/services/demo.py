@@ -10,6 +10,7 @@ records unless told otherwise: demo data must never mix into a live desk.
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
@@ -52,7 +53,7 @@ class DemoSummary:
     indexed: int  # records put in the search index
     seconds: float  # drawing and writing the records, their history and search text
     index_seconds: float  # the tables' indexes (elsewhere than SQLite: the search index too)
-    commit_seconds: float = 0.0  # the one commit (and SQLite's checkpoint after it)
+    commit_seconds: float = 0.0  # the commit, its checkpoint, the connection's settings back
 
     @property
     def records(self) -> int:
@@ -61,7 +62,7 @@ class DemoSummary:
 
     @property
     def total_seconds(self) -> float:
-        """From the start of the transaction to the end of its commit."""
+        """From taking the connection to the end of the commit (the rate's time)."""
         return self.seconds + self.index_seconds + self.commit_seconds
 
     @property
@@ -70,15 +71,21 @@ class DemoSummary:
         return self.records / self.total_seconds if self.total_seconds else 0.0
 
 
-def existing_records(ctx: Context) -> dict[str, int]:
+def existing_records(conn: sa.Connection) -> dict[str, int]:
     """The registers that already hold rows (name -> 1), cheaply: one probe each."""
     found: dict[str, int] = {}
-    with ctx.engine.connect() as conn:
-        for name in REGISTER_TABLES:
-            table = sa.table(name, sa.column("id"))
-            if conn.execute(sa.select(table.c.id).limit(1)).first() is not None:
-                found[name] = 1
+    for name in REGISTER_TABLES:
+        table = sa.table(name, sa.column("id"))
+        if conn.execute(sa.select(table.c.id).limit(1)).first() is not None:
+            found[name] = 1
     return found
+
+
+LIVE_DESK = (
+    "This database already holds records. The demo would mix made-up calls, visitors "
+    "and work orders into a live desk, so nothing was written. Give a new file "
+    "(deskclerk --db demo.db demo), or add --yes if this really is a test database."
+)
 
 
 def plan_units(days: int, records: int | None, units: int | None) -> int:
@@ -115,12 +122,6 @@ def make_demo(
         raise InvalidInput(f"Units must be between 1 and {MAX_UNITS:,}.")
     if records is not None and records < 1:
         raise InvalidInput("Records must be a positive number.")
-    if not force and existing_records(ctx):
-        raise Conflict(
-            "This database already holds records. The demo would mix made-up calls, visitors "
-            "and work orders into a live desk, so nothing was written. Give a new file "
-            "(deskclerk --db demo.db demo), or add --yes if this really is a test database."
-        )
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     unit_count = plan_units(days, records, units)
     started = time.perf_counter()
@@ -132,6 +133,8 @@ def make_demo(
             )
     except sa.exc.OperationalError as exc:
         raise StorageError(f"The demo was not written (nothing was kept): {exc.orig}.") from None
+    except sqlite3.Error as exc:  # from the driver's connection directly (load settings)
+        raise StorageError(f"The demo was not written (nothing was kept): {exc}.") from None
     done = time.perf_counter()
     _finish_site(ctx)
     return DemoSummary(
@@ -157,8 +160,11 @@ def _run(
     with ExitStack() as stack:
         stack.enter_context(collector_paused())
         if conn.dialect.name == "sqlite":
-            stack.enter_context(load_settings(conn, empty=not force))
+            stack.enter_context(load_settings(conn))
         with conn.begin():
+            # checked under the write lock: no desk can add a record in between
+            if not force and existing_records(conn):
+                raise Conflict(LIVE_DESK)
             worker = _use_worker(conn, days, unit_count, force, parallel)
             # On an empty database written from this process alone, build the secondary
             # indexes once at the end: faster than keeping them up to date row by row.

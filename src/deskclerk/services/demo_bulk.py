@@ -84,8 +84,8 @@ class _Dates(dict[int, str]):
         return text
 
 
-# The search tables the demo fills as it writes (SQLite): register -> (table, row
-# columns of `search._SOURCES`, whose text `search.body_maker` makes).
+# The registers whose search tables (search_<kind>) the demo fills as it writes, on
+# SQLite; the text is `search.text_maker`'s, from the columns of `search._SOURCES`.
 SEARCH_TABLES = ("resident", "call", "order", "visit", "note")
 
 Batch = dict[str, list[tuple[Any, ...]]]  # table -> rows, in COLUMNS order then search_*

@@ -143,7 +143,15 @@ def in_worker(
     worker = mp.Process(  # type: ignore[attr-defined]  # (typeshed: BaseContext)
         target=_work, args=(plan, send, receive), name="deskclerk-demo", daemon=True
     )
-    worker.start()
+    try:
+        worker.start()
+    except Exception as exc:  # e.g. no memory or processes left to start one
+        receive.close()
+        send.close()
+        raise StorageError(
+            f"The demo was not written (nothing was kept): no worker process could be "
+            f"started ({exc})."
+        ) from None
     send.close()  # ours: so a dead worker shows as the end of the pipe
     try:
         while True:
@@ -168,9 +176,10 @@ def in_worker(
                 )
     finally:
         receive.close()
+        worker.join(timeout=5)  # after "done" it is only finishing
         if worker.is_alive():
             worker.terminate()
-        worker.join()
+            worker.join()
 
 
 def _work(plan: Plan, send: PipeEnd, receive: PipeEnd) -> None:
@@ -187,7 +196,7 @@ def _work(plan: Plan, send: PipeEnd, receive: PipeEnd) -> None:
                 continue  # the writer has gone: drain, so the drawing side never blocks
             try:
                 send.send_bytes(item)
-            except OSError:
+            except BaseException:  # the writer has gone (or this thread cannot go on)
                 broken.set()
 
     def put(kind: str, payload: Any) -> None:
