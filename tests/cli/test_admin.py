@@ -75,6 +75,16 @@ def test_check_reports_a_tampered_history_row(desk: Desk) -> None:
     assert "all good" not in result.stdout
 
 
+def test_check_reports_a_history_entry_taken_out(desk: Desk) -> None:
+    with sqlite3.connect(desk.db_path) as conn:
+        first, last = conn.execute("SELECT min(id), max(id) FROM audit").fetchone()
+        assert last > first
+        conn.execute("DELETE FROM audit WHERE id = ?", (first,))
+    result = desk("check")
+    assert result.exit_code == 1
+    assert f"history entry {first + 1}: does not follow" in result.stdout
+
+
 def test_check_reports_a_broken_link(desk: Desk) -> None:
     with sqlite3.connect(desk.db_path) as conn:  # foreign keys are off in a plain connection
         conn.execute("UPDATE call SET unit_id = 999")
