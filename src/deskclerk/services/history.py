@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from deskclerk.models import Audit
 
 GENESIS = "0" * 64
+# made once: json.dumps with these options builds an encoder on every call
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class Entry(Protocol):
@@ -41,7 +43,7 @@ class Entry(Protocol):
 
 def entry_hash(prev_hash: str, entry: Entry) -> str:
     """The hash of one history entry, covering the one before it."""
-    payload = json.dumps(
+    payload = _JSON.encode(
         [
             prev_hash,
             entry.at.isoformat(),
@@ -53,9 +55,7 @@ def entry_hash(prev_hash: str, entry: Entry) -> str:
             entry.old,
             entry.new,
             entry.reason,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
