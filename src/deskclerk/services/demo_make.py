@@ -153,6 +153,7 @@ def in_worker(
             f"started ({exc})."
         ) from None
     send.close()  # ours: so a dead worker shows as the end of the pipe
+    finished = False
     try:
         while True:
             try:
@@ -167,6 +168,7 @@ def in_worker(
                 if progress is not None:
                     progress(*payload)
             elif kind == "done":
+                finished = True
                 counts, indexed = payload
                 return counts, indexed
             else:
@@ -176,7 +178,8 @@ def in_worker(
                 )
     finally:
         receive.close()
-        worker.join(timeout=5)  # after "done" it is only finishing
+        if finished:
+            worker.join(timeout=5)  # it is only finishing
         if worker.is_alive():
             worker.terminate()
             worker.join()
