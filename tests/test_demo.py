@@ -318,3 +318,16 @@ def test_the_demo_names_its_site_and_hands_over_its_last_shift(tmp_path: Any) ->
     sheet = handover.last_sheet(ctx)
     assert sheet is not None and sheet.state == "pending"
     engine.dispose()
+
+
+def test_the_demo_refuses_to_write_a_history_chain_the_checker_would_not_accept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from deskclerk.services import demo_bulk
+    from deskclerk.services.history import GENESIS
+
+    monkeypatch.setattr(demo_bulk, "entry_hash", lambda prev, entry: "not the same")
+    writer = demo_bulk.BulkWriter(lambda batch: None, fast=True, history=(1, GENESIS))
+    writer.audit(1_795_000_000, "陈静", "create", "call", 1)
+    with pytest.raises(RuntimeError, match="update demo_bulk"):
+        writer.release()

@@ -204,9 +204,8 @@ class BulkWriter:
         pending.sort()
         cut = len(pending) if until is None else bisect_left(pending, (until,))
         ready, self._audit = pending[:cut], pending[cut:]
-        if ready and not self._checked:
-            self._check_hash(ready[0])
         out = self.buffers["audit"]
+        first = len(out)
         parts, days, tod, hms = self._parts, self._days, _TIME_OF_DAY, _HMS
         prev, next_id = self.prev_hash, self.next_audit_id
         sha256, fast, ts = hashlib.sha256, self.fast, self.ts
@@ -219,6 +218,8 @@ class BulkWriter:
             out.append((next_id, stamp, p[2], p[3], p[4], eid, p[5], "", p[6], "", prev, digest))
             next_id += 1
             prev = digest
+        if ready and not self._checked:
+            self._check_hash(ready[0], out[first])
         self.prev_hash, self.next_audit_id = prev, next_id
         self._pending += len(ready)
         if self._pending >= self.batch:
@@ -236,18 +237,17 @@ class BulkWriter:
         )
         return made
 
-    def _check_hash(self, first: tuple[int, int, tuple[str, str, str, str, str], int]) -> None:
-        """Fail loudly if the chain made here differs from history.entry_hash's."""
-        epoch, _seq, (actor, action, entity, field, new), eid = first
-        entry = SimpleNamespace(
+    def _check_hash(
+        self, entry: tuple[int, int, tuple[str, str, str, str, str], int], row: tuple[Any, ...]
+    ) -> None:
+        """Fail loudly if the row chained here differs from what history.entry_hash makes."""
+        epoch, _seq, (actor, action, entity, field, new), eid = entry
+        *_, prev, digest = row
+        made = SimpleNamespace(
             at=datetime.fromtimestamp(epoch, UTC), actor=actor, action=action, entity=entity,
             entity_id=eid, field_name=field, old="", new=new, reason="",
         )  # fmt: skip
-        p = self._parts.get(first[2]) or self._part(first[2])
-        day, rest = divmod(epoch, 86400)
-        made = f'["{self.prev_hash}","{self._days[day]}T{_HMS[rest]}{p[0]}{eid}{p[1]}'
-        digest = hashlib.sha256(made.encode()).hexdigest()
-        if entry_hash(self.prev_hash, cast(Audit, entry)) != digest:
+        if entry_hash(prev, cast(Audit, made)) != digest:
             raise RuntimeError(
                 "demo: history hash differs from history.entry_hash; update demo_bulk"
             )

@@ -31,12 +31,16 @@ def index_body(*parts: str | None, phones: Iterable[str | None] = ()) -> str:
     each phone as digits and as its last four digits."""
     words = [cjk_spaced(p) for p in parts if p]
     for phone in phones:
-        digits = phone_digits(phone or "")
-        if digits:
-            words.append(digits)
-            if len(digits) > 4:
-                words.append(digits[-4:])
+        words.extend(_phone_words(phone or ""))
     return " ".join(words)
+
+
+def _phone_words(phone: str) -> list[str]:
+    """A phone as the index holds it: its digits, and its last four on their own."""
+    digits = phone_digits(phone)
+    if len(digits) > 4:
+        return [digits, digits[-4:]]
+    return [digits] if digits else []
 
 
 def index_record(conn: Connection | sa.orm.Session, kind: str, record_id: int, body: str) -> None:
@@ -214,11 +218,7 @@ def text_maker() -> Callable[[Sequence[object], object], str]:
 
     def text(parts: Sequence[object], phone: object) -> str:
         words = [spaced[part] for part in parts if part is not None and part != ""]
-        digits = phone_digits("" if phone is None else str(phone))
-        if digits:
-            words.append(digits)
-            if len(digits) > 4:
-                words.append(digits[-4:])
+        words.extend(_phone_words("" if phone is None else str(phone)))
         return " ".join(words)
 
     return text
