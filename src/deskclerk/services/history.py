@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -18,31 +18,9 @@ GENESIS = "0" * 64
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-class Entry(Protocol):
-    """What an entry's hash covers: an Audit row, or a row of its columns."""
-
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def entity(self) -> str: ...
-    @property
-    def entity_id(self) -> int | None: ...
-    @property
-    def field_name(self) -> str: ...
-    @property
-    def old(self) -> str: ...
-    @property
-    def new(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-
-
-def entry_hash(prev_hash: str, entry: Entry) -> str:
-    """The hash of one history entry, covering the one before it."""
+def entry_hash(prev_hash: str, entry: Audit | sa.Row[Any]) -> str:
+    """The hash of one history entry (an Audit, or a row of its columns), covering the
+    one before it."""
     payload = _JSON.encode(
         [
             prev_hash,
