@@ -45,8 +45,9 @@ def demo(
     Refuses a database that already holds records unless --yes: demo data must
     never mix into a live desk.  Use a file of its own: deskclerk --db demo.db demo
     """
-    from deskclerk.services.demo import make_demo
+    from deskclerk.services.demo import check_sizes, make_demo
 
+    check_sizes(days, units, records)  # before the file is made
     desk = context(ctx)
 
     def progress(day: int, total: int) -> None:

@@ -97,6 +97,16 @@ def plan_units(days: int, records: int | None, units: int | None) -> int:
     return max(20, round(records / (days * RECORDS_PER_UNIT_DAY + RECORDS_PER_UNIT)))
 
 
+def check_sizes(days: int, units: int | None, records: int | None) -> None:
+    """Refuse a demo size out of range (before anything is opened or written)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"Days must be between 1 and {MAX_DAYS:,}.")
+    if units is not None and not 1 <= units <= MAX_UNITS:
+        raise InvalidInput(f"Units must be between 1 and {MAX_UNITS:,}.")
+    if records is not None and records < 1:
+        raise InvalidInput("Records must be a positive number.")
+
+
 def make_demo(
     ctx: Context,
     *,
@@ -116,12 +126,7 @@ def make_demo(
     (None: when the demo is large enough to gain by it).  Raises Conflict if the
     database already holds records and `force` is not set.
     """
-    if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"Days must be between 1 and {MAX_DAYS:,}.")
-    if units is not None and not 1 <= units <= MAX_UNITS:
-        raise InvalidInput(f"Units must be between 1 and {MAX_UNITS:,}.")
-    if records is not None and records < 1:
-        raise InvalidInput("Records must be a positive number.")
+    check_sizes(days, units, records)
     seed = random.SystemRandom().randrange(1, 1_000_000) if seed is None else seed
     unit_count = plan_units(days, records, units)
     started = time.perf_counter()
@@ -197,9 +202,19 @@ def _write(
 ) -> tuple[dict[str, int], int]:
     """Draw and write the records and their history (and, on SQLite, their search
     text); returns (rows per table, records indexed)."""
+    plan = demo_plan(ctx, conn, days, seed, unit_count)
+    sink = DatabaseSink(conn, fast=plan.fast)
+    if worker:
+        return in_worker(plan, sink, progress)
+    # with --yes the database may hold orders: their numbers are read as the days go
+    writer = generate(plan, sink, progress, number_reader(conn) if force else None)
+    return writer.counts, writer.indexed
+
+
+def demo_plan(ctx: Context, conn: sa.Connection, days: int, seed: int, unit_count: int) -> Plan:
+    """What `generate` needs to draw a demo for the database of `conn`, up to now."""
     now_dt = ctx.now().replace(second=0, microsecond=0)
-    fast = fast_path(conn)
-    plan = Plan(
+    return Plan(
         seed=seed,
         days=days,
         unit_count=unit_count,
@@ -210,14 +225,8 @@ def _write(
         ids=max_ids(conn),
         history=history_start(conn),
         existing=read_existing(conn),
-        fast=fast,
+        fast=fast_path(conn),
     )
-    sink = DatabaseSink(conn, fast=fast)
-    if worker:
-        return in_worker(plan, sink, progress)
-    # with --yes the database may hold orders: their numbers are read as the days go
-    writer = generate(plan, sink, progress, number_reader(conn) if force else None)
-    return writer.counts, writer.indexed
 
 
 def _use_worker(
