@@ -27,6 +27,7 @@ _INVISIBLE = {
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 NAME_MAX = 100
+RECORD_ID_MAX = 2**63 - 1  # the largest id the database can hold
 SHORT_MAX = 200
 TEXT_MAX = 4000
 

@@ -9,17 +9,31 @@ from deskclerk.errors import InvalidInput
 
 _FORMS = "YYYY-MM-DD, YYYY-MM-DD HH:MM, HH:MM (today), 'today', 'yesterday' or '-2h' / '-3d'"
 _RELATIVE = re.compile(r"^-(\d+)\s*([mhd])$")
+# The years a desk's dates may fall in: a year typed as 26 or 0001, or 9999 as
+# "some day", is a slip that would only break the lists, figures and exports later.
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+_YEARS = f"between {FIRST_YEAR} and {LAST_YEAR}"
+
+
+def _in_years(value: date, raw: str, label: str) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"The {label} {raw!r} is not a date a desk keeps: the year must be {_YEARS}.",
+            field=label,
+        )
 
 
 def parse_date(text: str, label: str = "date") -> date:
     """A calendar date written YYYY-MM-DD."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
             f"The {label} {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-24.",
             field=label,
         ) from None
+    _in_years(day, text, label)
+    return day
 
 
 def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> datetime:
@@ -27,7 +41,17 @@ def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> dat
 
     Accepts YYYY-MM-DD (midnight), YYYY-MM-DD HH:MM[:SS], YYYY-MM-DDTHH:MM with an
     offset, HH:MM (today), today, yesterday, and -30m / -2h / -3d (before now).
+    The year must lie between FIRST_YEAR and LAST_YEAR.
     """
+    try:
+        at = _parse_when(text, tz, now, label)
+    except OverflowError:  # e.g. 0001-01-01 00:00 east of UTC
+        at = datetime.min.replace(tzinfo=UTC)
+    _in_years(at, text, label)
+    return at
+
+
+def _parse_when(text: str, tz: tzinfo, now: datetime, label: str) -> datetime:
     raw = text
     text = text.strip().lower()
     local_now = now.astimezone(tz)
@@ -44,10 +68,7 @@ def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> dat
         delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
             unit, timedelta(days=amount)
         )
-        try:
-            return (now - delta).astimezone(UTC)
-        except OverflowError:
-            raise InvalidInput(f"The {label} {raw!r} is too far back.", field=label) from None
+        return (now - delta).astimezone(UTC)
     if re.fullmatch(r"\d{1,2}:\d{2}", text):
         try:
             hh, mm = (int(p) for p in text.split(":"))
@@ -76,12 +97,15 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
 def month_bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
     """The UTC instants at which a local month (YYYY-MM) starts and ends."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{1,2}", month.strip()):
+            raise ValueError(month)
         year, mon = (int(p) for p in month.strip().split("-"))
         start = date(year, mon, 1)
     except ValueError:
         raise InvalidInput(
             f"The month {month!r} is not a month: write YYYY-MM, e.g. 2026-11."
         ) from None
+    _in_years(start, month, "month")
     end = date(year + (mon == 12), mon % 12 + 1, 1)
     return (
         datetime.combine(start, time(0), tz).astimezone(UTC),

@@ -47,7 +47,7 @@ def test_backup_to_a_named_file_and_what_it_refuses(desk: Desk, tmp_path: Path) 
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "exists already" in desk.fails("backup", "-o", str(target))
     desk.ok("backup", "-o", str(target), "--force")
-    assert "the database itself" in desk.fails("backup", "-o", str(desk.db_path))
+    assert "is the database or one of its files" in desk.fails("backup", "-o", str(desk.db_path))
     assert "does not exist" in desk.fails("backup", "-o", str(tmp_path / "no" / "such" / "x.db"))
     assert not (tmp_path / "no").exists()
 

@@ -78,6 +78,10 @@ def root(
     ] = False,
 ) -> None:
     """Open the desk, or run a command."""
+    if db is not None and not db.strip():
+        from deskclerk.cli.common import fail
+
+        raise fail("--db is empty: give a database file or URL, or leave --db out", 2)
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is None:
         from deskclerk.cli.common import open_desk

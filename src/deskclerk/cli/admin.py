@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from deskclerk.cli.common import clerk_name, context, db_option, fail, handle_errors
+from deskclerk.cli.common import (
+    clerk_name,
+    context,
+    database_files,
+    database_url_of,
+    db_option,
+    fail,
+    handle_errors,
+)
 from deskclerk.cli.options import RECORD_ID_MAX, ClerkOpt, FormatOpt, ReasonOpt
 from deskclerk.cli.output import Column, emit
 
@@ -18,14 +26,6 @@ Kind = Literal["call", "visit", "order", "note", "unit", "resident"]
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _database_url(typer_ctx: typer.Context) -> str:
-    """The URL the command would open, without opening it."""
-    from deskclerk.config import database_url, load_settings
-
-    given = db_option(typer_ctx)
-    return database_url(given or load_settings().database)
 
 
 def _existing_file(url: str) -> Path | None:
@@ -43,8 +43,18 @@ def _existing_file(url: str) -> Path | None:
 
 
 def _record_id(ctx: Context, kind: str, ref: str) -> int:
-    """A record id typed by a clerk; a work order may also be given by its number."""
+    """A record id typed by a clerk; a work order may also be given by its number, and
+    a unit is given by its code (0012 is unit 0012, never the unit with id 12)."""
     text = ref.strip()
+    if kind == "unit":
+        from deskclerk.db import session_scope
+        from deskclerk.services.directory import unit_ref
+
+        with session_scope(ctx.engine) as s:
+            found = unit_ref(s, text, active_only=False)
+        if found is None:
+            raise fail("give the unit's code, e.g. 3-1203")
+        return found[0]
     if text.isdigit() and 0 < int(text) <= RECORD_ID_MAX:
         return int(text)
     if kind == "order":
@@ -114,7 +124,7 @@ def backup(
 
     from deskclerk.db import backup_sqlite, make_engine
 
-    url = _database_url(typer_ctx)
+    url = database_url_of(typer_ctx)
     source = _existing_file(url)
     if source is None:
         raise fail("backups are made of database files; for a PostgreSQL server use pg_dump")
@@ -125,8 +135,8 @@ def backup(
         stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         output = source.with_name(f"{source.stem}.backup-{stamp}{source.suffix or '.db'}")
     output = output.expanduser()
-    if output.resolve() == source.resolve():
-        raise fail(f"{output} is the database itself: choose another file for the backup")
+    if output.resolve() in database_files(typer_ctx):
+        raise fail(f"{output} is the database or one of its files: choose another file")
     if output.is_dir():
         raise fail(f"{output} is a folder: give a file name for the backup")
     if not output.parent.is_dir():
@@ -152,7 +162,7 @@ def check(typer_ctx: typer.Context) -> None:
     from deskclerk.db import is_sqlite, session_scope
     from deskclerk.services.history import verify_chain
 
-    _existing_file(_database_url(typer_ctx))
+    _existing_file(database_url_of(typer_ctx))
     ctx = context(typer_ctx)
     problems: list[str] = []
     with ctx.engine.connect() as conn:
@@ -228,7 +238,10 @@ def search(
 def amend(
     typer_ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(help="call, visit, order, note, unit or resident.")],
-    ref: Annotated[str, typer.Argument(metavar="ID", help="The record's id (or WO number).")],
+    ref: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The record's id (an order's WO number, a unit's code)."),
+    ],
     field: Annotated[str, typer.Argument(help="The field to correct, e.g. matter or phone.")],
     value: Annotated[str, typer.Argument(help="The corrected value.")],
     reason: ReasonOpt,
@@ -247,7 +260,10 @@ def amend(
 def void(
     typer_ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(help="call, visit, order, note, unit or resident.")],
-    ref: Annotated[str, typer.Argument(metavar="ID", help="The record's id (or WO number).")],
+    ref: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The record's id (an order's WO number, a unit's code)."),
+    ],
     reason: ReasonOpt,
     clerk: ClerkOpt = None,
 ) -> None:
@@ -264,7 +280,10 @@ def void(
 def history(
     typer_ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(help="call, visit, order, note, unit or resident.")],
-    ref: Annotated[str, typer.Argument(metavar="ID", help="The record's id (or WO number).")],
+    ref: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The record's id (an order's WO number, a unit's code)."),
+    ],
     fmt: FormatOpt = "table",
 ) -> None:
     """Show who did what to a record, and when, oldest first."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
@@ -36,6 +37,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(exc.message) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except OverflowError:  # a number or date beyond what can be stored or computed
+            raise fail("a number or date given is out of range: nothing was done") from None
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
@@ -80,6 +83,41 @@ def db_option(ctx: typer.Context) -> str | None:
     """The --db given before the command (`deskclerk --db F call add …`)."""
     obj: Any = ctx.find_root().obj or {}
     return obj.get("db")
+
+
+def database_url_of(ctx: typer.Context) -> str:
+    """The URL the command would open (--db, $DESKCLERK_DB, the settings), without opening it."""
+    from deskclerk.config import database_url, load_settings
+
+    return database_url(db_option(ctx) or load_settings().database)
+
+
+def database_files(ctx: typer.Context) -> set[Path]:
+    """The database file the command uses and SQLite's files beside it (resolved)."""
+    from deskclerk.db import sqlite_path
+
+    path = sqlite_path(database_url_of(ctx))
+    if path is None:
+        return set()
+    path = path.expanduser().resolve()
+    return {path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))}
+
+
+def check_outputs(ctx: typer.Context, paths: Iterable[Path], *, force: bool) -> None:
+    """Stop before a command writes over the database (or SQLite's files beside it),
+    or over a file that exists already unless `force`."""
+    paths = [Path(p).expanduser() for p in paths]
+    protected = database_files(ctx)
+    for path in paths:
+        if path.resolve() in protected:
+            raise fail(f"{path} is the database or one of its files: choose another file")
+    taken = [p for p in paths if p.exists() and not p.is_dir()]
+    if taken and not force:
+        names = ", ".join(str(p) for p in taken)
+        raise fail(
+            f"{names} {'exists' if len(taken) == 1 else 'exist'} already: "
+            "choose another name or add --force to replace"
+        )
 
 
 def context(ctx: typer.Context) -> Context:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from deskclerk.cli.common import clerk_name, context, handle_errors
-from deskclerk.cli.options import ClerkOpt, FormatOpt
+from deskclerk.cli.options import LIMIT_MAX, ClerkOpt, FormatOpt
 from deskclerk.cli.output import emit
 
 unit_app = typer.Typer(no_args_is_help=True)
@@ -45,7 +45,9 @@ def unit_list(
     prefix: Annotated[
         str, typer.Option("--prefix", help="Only units whose number starts with this.")
     ] = "",
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=LIMIT_MAX, help="At most this many.")
+    ] = 100,
     fmt: FormatOpt = "table",
 ) -> None:
     """Units in number order, with their residents."""
@@ -120,7 +122,9 @@ def resident_find(
     text: Annotated[
         str, typer.Argument(help="A unit number, a phone number or its last 4 digits, a name.")
     ],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=LIMIT_MAX, help="At most this many.")
+    ] = 20,
     fmt: FormatOpt = "table",
 ) -> None:
     """Find residents by unit, phone (or its last 4 digits) or name."""

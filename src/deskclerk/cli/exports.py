@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from deskclerk.cli.common import context, fail, handle_errors, when
+from deskclerk.cli.common import check_outputs, context, fail, handle_errors, when
 from deskclerk.cli.options import TIME_FORMS
 
 app = typer.Typer(no_args_is_help=True)
@@ -56,10 +56,23 @@ UntilOpt = Annotated[
 ]
 
 
-def _format(fmt: str | None, output: Path) -> str:
+def _format(fmt: str | None, output: Path, register: str) -> str:
+    """The format asked for, else the one the file's ending names, else CSV."""
+    if str(output) in ("", ".", "-"):
+        raise fail(
+            "give -o a file to write (an export is a file; `deskclerk list` prints to the "
+            "terminal)",
+            2,
+        )
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".")
-        return suffix if suffix in FORMATS else "csv"
+        if suffix in FORMATS or not suffix or register == "all":  # `all`: maybe a folder
+            return suffix if suffix in FORMATS else "csv"
+        raise fail(
+            f"{output} does not end in .csv, .xlsx or .json: name the file so, or add "
+            "--format csv|xlsx|json",
+            2,
+        )
     fmt = fmt.lower().strip()
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}: choose csv, xlsx or json", 2)
@@ -71,22 +84,14 @@ ForceOpt = Annotated[
 ]
 
 
-def _refuse_existing(register: str, fmt: str, output: Path) -> None:
-    """Stop before an export would replace a file that is there already (as backup does)."""
+def _targets(register: str, fmt: str, output: Path) -> list[Path]:
+    """The files an export writes: one, or one per register in the folder `output`."""
     from deskclerk.services.exports import REGISTER_NAMES
 
     target = output.expanduser()
     if register == "all" and fmt != "xlsx":
-        there = [target / f"{name}.{fmt}" for name in REGISTER_NAMES] if target.is_dir() else []
-    else:
-        there = [target]
-    taken = [p for p in there if p.exists() and not p.is_dir()]
-    if taken:
-        names = ", ".join(str(p) for p in taken)
-        raise fail(
-            f"{names} {'exists' if len(taken) == 1 else 'exist'} already: "
-            "choose another name or add --force to replace"
-        )
+        return [target / f"{name}.{fmt}" for name in REGISTER_NAMES]
+    return [target]
 
 
 def _command(register: str) -> None:
@@ -101,9 +106,8 @@ def _command(register: str) -> None:
     ) -> None:
         from deskclerk.reports.export import export
 
-        chosen = _format(fmt, output)
-        if not force:
-            _refuse_existing(register, chosen, output)
+        chosen = _format(fmt, output, register)
+        check_outputs(ctx, _targets(register, chosen, output), force=force)
         desk = context(ctx)
         start, end = when(desk, since, "--since"), when(desk, until, "--until")
         if start and end and start >= end:

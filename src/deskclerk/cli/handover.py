@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskclerk.cli.common import clerk_name, context, fail, handle_errors, when
+from deskclerk.cli.common import check_outputs, clerk_name, context, fail, handle_errors, when
 from deskclerk.cli.options import RECORD_ID_MAX, ClerkOpt
 
 if TYPE_CHECKING:
@@ -58,7 +58,12 @@ def start(
     clerk: ClerkOpt = None,
     shift: Annotated[
         int | None,
-        typer.Option("--shift", help="The shift's number (default: the one on duty).", min=1),
+        typer.Option(
+            "--shift",
+            help="The shift's number (default: the one on duty).",
+            min=1,
+            max=RECORD_ID_MAX,
+        ),
     ] = None,
 ) -> None:
     """End your shift: build the handover sheet from the open records (prints its number)."""
@@ -223,10 +228,14 @@ def report(
         bool, typer.Option("--last", help="The last signed sheet (the default).")
     ] = False,
     handover_id: Annotated[
-        int | None, typer.Option("--id", help="The sheet with this number.", min=1)
+        int | None,
+        typer.Option("--id", help="The sheet with this number.", min=1, max=RECORD_ID_MAX),
     ] = None,
     shift: Annotated[
-        int | None, typer.Option("--shift", help="The sheet of the shift with this number.", min=1)
+        int | None,
+        typer.Option(
+            "--shift", help="The sheet of the shift with this number.", min=1, max=RECORD_ID_MAX
+        ),
     ] = None,
     day: Annotated[
         str | None,
@@ -242,8 +251,13 @@ def report(
     output: Annotated[
         str, typer.Option("-o", "--output", help="The file to write; - for the terminal.")
     ] = "-",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the file if it exists.", show_default=False)
+    ] = False,
 ) -> None:
-    """Print a handover sheet, with what is still open now (the supervisor's morning read)."""
+    """Print a handover sheet, with what is still open now (the supervisor's morning read).
+
+    An existing file is not replaced unless --force."""
     from deskclerk.reports.handover import FORMATS, render
     from deskclerk.services import handover
 
@@ -253,6 +267,8 @@ def report(
         raise fail("give one of --last, --id, --shift, --date", 2)
     if fmt == "pdf" and output == "-":
         raise fail("a PDF does not go to the terminal: give a file with -o handover.pdf", 2)
+    if output != "-":
+        check_outputs(typer_ctx, [Path(output)], force=force)
     ctx = context(typer_ctx)
     if handover_id is not None:
         sheets = [handover.sheet(ctx, handover_id)]

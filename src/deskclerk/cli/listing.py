@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from deskclerk.cli.common import context, fail, handle_errors
-from deskclerk.cli.options import TIME_FORMS, FormatOpt, UnitOpt, at_time
+from deskclerk.cli.options import LIMIT_MAX, TIME_FORMS, FormatOpt, UnitOpt, at_time
 from deskclerk.cli.output import Column, emit, pages, short_time
 
 if TYPE_CHECKING:
@@ -37,7 +37,9 @@ UntilOpt = Annotated[
         show_default=False,
     ),
 ]
-LimitOpt = Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Show the newest N.")]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", metavar="N", min=1, max=LIMIT_MAX, help="Show the newest N.")
+]
 AllOpt = Annotated[bool, typer.Option("--all", help="Show every record, not only the newest N.")]
 VoidOpt = Annotated[bool, typer.Option("--voided", help="Include voided records.")]
 

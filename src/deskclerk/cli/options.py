@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskclerk import cleaning
 from deskclerk.cli.common import fail, when
 from deskclerk.cli.output import Format
 
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 TIME_FORMS = "YYYY-MM-DD, 'YYYY-MM-DD HH:MM', HH:MM (today), today, yesterday, -2h"
 
-RECORD_ID_MAX = 2**63 - 1  # the largest id the database can hold
+RECORD_ID_MAX = cleaning.RECORD_ID_MAX  # the largest id the database can hold
+LIMIT_MAX = 1_000_000_000  # the most rows a --limit may ask for (more is "all")
 
 
 def at_time(ctx: Context, text: str | None, label: str) -> datetime | None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskclerk.cli.common import clerk_name, context, fail, handle_errors, when
-from deskclerk.cli.options import AtOpt, ClerkOpt, UnitOpt
+from deskclerk.cli.options import RECORD_ID_MAX, AtOpt, ClerkOpt, UnitOpt
 from deskclerk.cli.order_parts import AddTeamOpt, TechnicianOpt, order_time, summary
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def add(
             "--from-call",
             metavar="ID",
             min=1,
+            max=RECORD_ID_MAX,
             help="Write up this call (its unit, matter and caller).",
             show_default=False,
         ),

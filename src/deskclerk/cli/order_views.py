@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
-from deskclerk.cli.common import context, fail, handle_errors
+from deskclerk.cli.common import check_outputs, context, fail, handle_errors
 from deskclerk.cli.order_parts import Ref
 
 
@@ -112,8 +113,13 @@ def slip(
         Literal["utf-8", "gb18030", "gbk"],
         typer.Option("--encoding", help="The text slip's encoding: what the printer expects."),
     ] = "utf-8",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the file if it exists.", show_default=False)
+    ] = False,
 ) -> None:
-    """Print the work order slip (派工单) the technician takes along."""
+    """Print the work order slip (派工单) the technician takes along.
+
+    An existing file is not replaced unless --force."""
     import sys
 
     from deskclerk.reports.files import atomic_write_bytes
@@ -122,6 +128,8 @@ def slip(
 
     if output == "-" and fmt == "pdf":
         raise fail("A PDF slip needs a file: -o slip.pdf.", 2)
+    if output != "-":
+        check_outputs(typer_ctx, [Path(output)], force=force)
     ctx = context(typer_ctx)
     order = orders.get_order(ctx, ref)
     site = ctx.settings.site_name

@@ -95,13 +95,24 @@ def _csv_cell(value: object, tz: tzinfo) -> object:
 
 
 def write_csv(items: Iterable[Any], fields: Sequence[str], tz: tzinfo) -> int:
-    """Stream `items` as CSV to stdout, a header first; return the number of rows."""
+    """Stream `items` as CSV to stdout, a header first; return the number of rows.
+
+    Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
+    apostrophe, as in `deskclerk export`: this output is often saved as a .csv.
+    """
+    from deskclerk.reports.export import csv_phone, csv_safe
+
+    def cell(name: str, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return csv_phone(value) if name == "phone" else csv_safe(value)
+
     out = sys.stdout
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
     count = 0
     for item in items:
-        writer.writerow([_csv_cell(getattr(item, name), tz) for name in fields])
+        writer.writerow([cell(name, _csv_cell(getattr(item, name), tz)) for name in fields])
         count += 1
         if count % PAGE_SIZE == 0:
             out.flush()

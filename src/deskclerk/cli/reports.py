@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from deskclerk.cli.common import context, fail, handle_errors, when
+from deskclerk.cli.common import check_outputs, context, fail, handle_errors, when
 from deskclerk.cli.options import TIME_FORMS
 
 if TYPE_CHECKING:
@@ -220,8 +220,7 @@ def monthly_command(
         typer.echo(monthly.render_md(monthly.build(desk, month)), nl=False)
         return
     target = output or monthly.default_path(month, fmt)
-    if not force and target.expanduser().exists():
-        raise fail(f"{target} exists already: choose another name or add --force to replace")
+    check_outputs(ctx, [target], force=force)
     path = monthly.write_report(desk, month, fmt, target)
     typer.echo(str(path))
 

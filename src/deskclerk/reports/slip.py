@@ -52,6 +52,14 @@ def _when(at: datetime | None, tz: tzinfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
+def _state(order: OrderPublic) -> str:
+    """The order's state; a voided order says so first (its slip must not send anyone)."""
+    state = STATE_WORDS.get(order.state, order.state)
+    if order.voided:
+        return f"已作废 VOIDED: {order.void_reason} (was {state})"
+    return state
+
+
 def slip_fields(order: OrderPublic, tz: tzinfo) -> list[tuple[str, str]]:
     """The labelled lines of the slip, in print order (the problem comes separately)."""
     resident = "  ".join(p for p in (order.resident_name, order.resident_phone) if p) or "-"
@@ -61,7 +69,7 @@ def slip_fields(order: OrderPublic, tz: tzinfo) -> list[tuple[str, str]]:
         ("住户 Resident", resident),
         ("类别 Category", order.category),
         ("优先级 Priority", PRIORITY_WORDS.get(order.priority, order.priority)),
-        ("状态 State", STATE_WORDS.get(order.state, order.state)),
+        ("状态 State", _state(order)),
         ("报修时间 Logged", f"{_when(order.logged_at, tz)}  ({order.logged_by})"),
     ]
     if order.on_site_due:

@@ -217,6 +217,9 @@ def _change(
     with session_scope(ctx.engine, write=True) as s:
         before = _fetch(s, call_id, now)
         _changeable(before, ctx)
+        due = values.get("callback_due")
+        if due is not None and due < before.received_at:
+            raise InvalidInput("The callback time is before the call came in.", "callback time")
         s.execute(sa.update(C).where(C.c.id == call_id).values(**values))
         for name, new in values.items():
             old = getattr(before, name)

@@ -134,7 +134,8 @@ def ref_clause(ref: int | str) -> sa.ColumnElement[bool]:
         return WO.c.id == ref
     text = cleaning.clean_text(str(ref), "work order", max_length=30).upper()
     if text.isdigit():
-        return WO.c.id == int(text)
+        # an id too large for the database names no order (and must not reach the driver)
+        return WO.c.id == int(text) if int(text) <= cleaning.RECORD_ID_MAX else sa.false()
     if _NUMBER.match(text):
         return WO.c.number == text
     raise InvalidInput(

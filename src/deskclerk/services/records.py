@@ -298,6 +298,12 @@ def amend(
             t_out = values.get("time_out", row.time_out)
             if t_out is not None and t_out < t_in:
                 raise InvalidInput("The time out would be before the time in.", field=name)
+        if kind == "call" and name == "callback_due":
+            due = values["callback_due"]
+            if due is not None and due < row.received_at:
+                raise InvalidInput(
+                    "The callback time would be before the call came in.", field=name
+                )
         s.execute(sa.update(table).where(table.c.id == record_id).values(**values))
         audit.record(
             s,

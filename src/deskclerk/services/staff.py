@@ -49,6 +49,14 @@ def _comma_list(values: Iterable[str] | str, label: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _same_name(session: Session, column: sa.Column[str], name: str) -> str | None:
+    """The name in `column` equal to `name` but for case, if any (the lists are short;
+    SQL's lower() knows ASCII only)."""
+    wanted = name.casefold()
+    names = session.execute(sa.select(column)).scalars()
+    return next((n for n in names if n.casefold() == wanted), None)
+
+
 def add_team(
     ctx: Context,
     name: str,
@@ -64,8 +72,10 @@ def add_team(
     clerk = cleaning.clean_name(clerk, "clerk's name")
     now = ctx.now()
     with session_scope(ctx.engine, write=True) as s:
-        if s.execute(sa.select(TEAM.c.id).where(TEAM.c.name == name)).first() is not None:
-            raise Conflict(f"There is a team called {name} already.")
+        # teams are found by name whatever the case, so two may not differ in case only
+        taken = _same_name(s, TEAM.c.name, name)
+        if taken is not None:
+            raise Conflict(f"There is a team called {taken} already.")
         team_id = insert_row(
             s, TEAM, name=name, categories=",".join(cats), areas=",".join(area_list)
         )
@@ -107,7 +117,8 @@ def team_ref(session: Session, name: str | None) -> TeamPublic | None:
         return None
     teams = team_rows(session)
     wanted = cleaned.casefold()
-    exact = [t for t in teams if t.name.casefold() == wanted]
+    exact = [t for t in teams if t.name == cleaned]
+    exact = exact or [t for t in teams if t.name.casefold() == wanted]
     # A site has a handful of teams: "electrical" finds "Electrical 电工班" when only one fits.
     found = exact or [t for t in teams if t.name.casefold().startswith(wanted)]
     found = found or [t for t in teams if wanted in t.name.casefold()]
@@ -164,8 +175,9 @@ def add_staff(
     now = ctx.now()
     with session_scope(ctx.engine, write=True) as s:
         t = team_ref(s, team)
-        if s.execute(sa.select(STAFF.c.id).where(STAFF.c.name == name)).first() is not None:
-            raise Conflict(f"{name} is on the staff list already.")
+        taken = _same_name(s, STAFF.c.name, name)
+        if taken is not None:
+            raise Conflict(f"{taken} is on the staff list already.")
         staff_id = insert_row(
             s,
             STAFF,
