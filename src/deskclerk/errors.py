@@ -4,9 +4,10 @@
 class DeskError(Exception):
     """Something the user can fix; its message is shown as it is."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the field at fault, as the service names it (None: no one field)
 
     def __str__(self) -> str:
         return self.message
@@ -14,10 +15,6 @@ class DeskError(Exception):
 
 class InvalidInput(DeskError):
     """A field is missing, too long or not in the expected form."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class NotFound(DeskError):

@@ -111,7 +111,9 @@ def unit_ref(
         stmt = stmt.where(U.c.active.is_(True))
     row = session.execute(stmt).first()
     if row is None:
-        raise NotFound(f"unit {cleaned} is not in the directory — add it or pick another")
+        raise NotFound(
+            f"unit {cleaned} is not in the directory — add it or pick another", field=label
+        )
     return int(row[0]), str(row[1])
 
 

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from deskclerk.tui.modals.form import FormInput
 from deskclerk.tui.panes.base import colour
 from deskclerk.tui.quickline import QuickEntry, describe_due, parse
 
@@ -185,7 +186,7 @@ class QuickBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="quick-preview")
-        yield Input(placeholder=HINT, id="quick-input")
+        yield FormInput(placeholder=HINT, id="quick-input")
 
     @property
     def input(self) -> Input:

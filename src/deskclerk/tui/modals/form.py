@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -40,6 +40,41 @@ class Field:
     value: str = ""
     disabled: bool = False
     suggestions: tuple[str, ...] = ()
+    secret: bool = False  # shown masked unless the clerk is in the field (ID numbers)
+
+
+class FormInput(Input):
+    """A form's input line.
+
+    A paste keeps every line (joined by spaces: a line is all a field holds) and
+    loses control characters and escape sequences, so what shows is what is
+    saved.  A `secret` field is masked whenever the cursor is elsewhere.
+    """
+
+    def __init__(self, value: str = "", *, secret: bool = False, **kwargs: Any) -> None:
+        super().__init__(value, password=secret, **kwargs)
+        self.secret = secret
+
+    def _on_paste(self, event: events.Paste) -> None:
+        from deskclerk.cleaning import strip_controls
+
+        lines = strip_controls(event.text, multiline=True).split("\n")
+        text = " ".join(part for line in lines if (part := " ".join(line.split())))
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        event.prevent_default()  # Input's own handler would paste the first line again
+        event.stop()
+
+    def on_focus(self) -> None:
+        if self.secret:
+            self.password = False
+
+    def on_blur(self) -> None:
+        if self.secret:
+            self.password = True
 
 
 class FormSaved(Message):
@@ -109,7 +144,8 @@ class RecordForm(ModalScreen[Any]):
         with Vertical(classes="form-box"):
             yield Static(self.TITLE, classes="form-title")
             with Horizontal(classes="form-body"):
-                with VerticalScroll(classes="form-fields"):
+                # the scroll box takes no Tab stop of its own: Tab goes field to field
+                with VerticalScroll(classes="form-fields", can_focus=False):
                     for spec in self._specs:
                         yield Label(spec.label, classes="form-label")
                         suggester = (
@@ -117,12 +153,13 @@ class RecordForm(ModalScreen[Any]):
                             if spec.suggestions
                             else None
                         )
-                        yield Input(
+                        yield FormInput(
                             spec.value,
                             placeholder=spec.placeholder,
                             id=f"f-{spec.name}",
                             disabled=spec.disabled,
                             suggester=suggester,
+                            secret=spec.secret,
                         )
                 yield from self.side()
             yield Static("", id="form-error")
@@ -221,12 +258,22 @@ class RecordForm(ModalScreen[Any]):
         self.saving = False
         self.show_error(message.message)
         if message.field:
-            for spec in self._specs:
-                if message.field in (spec.name, spec.label.casefold()) and not spec.disabled:
-                    self.field(spec.name).focus()
+            spec = next((s for s in self._specs if _names(message.field, s)), None)
+            if spec is not None and not spec.disabled:
+                self.field(spec.name).focus()
 
     def show_error(self, message: str) -> None:
-        """Show a message on the form (empty: clear it)."""
+        """Show a message on the form (empty: clear it); marked ✗, not by colour alone."""
         error = self.query_one("#form-error", Static)
-        error.update(Text(message))
+        error.update(Text(f"✗ {message}" if message else ""))
         error.set_class(bool(message), "-shown")
+
+
+def _names(field: str, spec: Field) -> bool:
+    """Whether a service's name for a field ("phone number", "callback time",
+    "caller's name") names this form field ("phone", "callback_due", "Caller's name")."""
+    said = field.casefold().strip()
+    words = said.split()
+    return said in (spec.name, spec.name.replace("_", " "), spec.label.casefold()) or (
+        bool(words) and words[0] == spec.name.split("_")[0]
+    )

@@ -52,7 +52,7 @@ class VisitorForm(RecordForm):
             Field("badge", "Badge / pass number"),
             Field("plate", "Vehicle plate"),
             Field("phone", "Phone"),
-            Field("id_number", "ID number (shown masked, purged later)"),
+            Field("id_number", "ID number (masked but while typed; purged later)", secret=True),
         ]
 
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:

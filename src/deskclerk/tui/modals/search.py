@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
+from deskclerk.tui.modals.form import FormInput
 from deskclerk.tui.panes.base import short_time, user_text
 
 if TYPE_CHECKING:
@@ -53,7 +54,9 @@ class SearchScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="search-box"):
             yield Static("Search everything", classes="form-title")
-            yield Input(placeholder="unit, name, phone, last 4 digits, words…", id="search-text")
+            yield FormInput(
+                placeholder="unit, name, phone, last 4 digits, words…", id="search-text"
+            )
             yield Static("", id="search-state")
             table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_column("What", width=8)

@@ -1,0 +1,103 @@
+"""The form's input lines: pastes, a masked ID number, Tab stops, and where an error
+puts the cursor (fourth session's review of the desk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.widgets import Input
+
+from deskclerk.tui.app import DeskApp
+
+from .conftest import settle
+
+
+async def test_a_pasted_note_keeps_every_line_and_no_control_characters(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        form: Any = app.screen
+        matter = form.field("matter")
+        matter.focus()
+        await pilot.pause()
+        matter.post_message(
+            events.Paste("卫生间漏水到楼下\n楼下2-1103也报了，\x1b[31m请一起看\t快\x07")
+        )
+        await settle(pilot)
+        assert matter.value == "卫生间漏水到楼下 楼下2-1103也报了，请一起看 快"
+
+
+async def test_the_id_number_is_masked_unless_the_clerk_is_typing_it(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        form: Any = app.screen
+        id_number = form.field("id_number")
+        assert id_number.password  # masked at rest
+        id_number.focus()
+        await pilot.press(*"11010519491231002X")
+        assert not id_number.password  # shown while typed
+        await pilot.press("tab")
+        await settle(pilot)
+        assert id_number.password and id_number.value == "11010519491231002X"
+
+
+async def test_tab_goes_from_field_to_field_with_no_stop_in_between(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        form: Any = app.screen
+        fields = len(form.query(Input))
+        for _ in range(fields * 2):
+            await pilot.press("tab")
+            assert isinstance(app.focused, Input), app.focused
+
+
+async def test_an_unknown_unit_puts_the_cursor_in_the_unit_field(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        form: Any = app.screen
+        form.field("visitor").value = "张三"
+        form.field("unit").value = "9-9999"
+        form.field("badge").focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "9-9999" in str(form.query_one("#form-error").render())
+        assert app.focused is form.field("unit")
+
+
+async def test_a_bad_phone_and_a_callback_before_the_call_put_the_cursor_there(
+    desk_ctx: Any,
+) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        form: Any = app.screen
+        form.field("unit").value = "3-1203"
+        form.field("caller").value = "Zoe"
+        form.field("matter").value = "tap"
+        form.field("callback_due").value = "yesterday"
+        form.field("category").focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "before the call came in" in str(form.query_one("#form-error").render())
+        assert app.focused is form.field("callback_due")
+        form.field("callback_due").value = ""
+        form.field("phone").value = "abc"
+        form.field("category").focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "not a phone number" in str(form.query_one("#form-error").render())
+        assert app.focused is form.field("phone")
