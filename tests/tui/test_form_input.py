@@ -101,3 +101,39 @@ async def test_a_bad_phone_and_a_callback_before_the_call_put_the_cursor_there(
         await settle(pilot)
         assert "not a phone number" in str(form.query_one("#form-error").render())
         assert app.focused is form.field("phone")
+
+
+async def test_a_clerk_not_on_the_staff_list_is_asked_about_before_taking_the_desk(
+    desk_ctx: Any,
+) -> None:
+    from deskclerk.services.staff import add_staff
+    from deskclerk.tui.modals.simple import ChoiceScreen
+
+    for name in ("Amy Chen", "Lucy Wang"):
+        add_staff(desk_ctx, name, role="clerk", clerk="setup")
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        async def take_over(typed: str, answer: str | None) -> None:
+            await pilot.press("ctrl+o")
+            await settle(pilot)
+            app.screen.field("clerk").value = typed  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await settle(pilot)
+            if answer is not None:
+                assert isinstance(app.screen, ChoiceScreen)
+                assert f"{typed} is not on the staff list." in str(
+                    app.screen.query_one(".confirm-question").render()
+                )
+                await pilot.press(answer)
+                await settle(pilot)
+
+        await take_over("lucy wang", None)  # the list's spelling, without asking
+        assert app.clerk == "Lucy Wang"
+        await take_over("amy", "1")  # "I am Amy Chen"
+        assert app.clerk == "Amy Chen"
+        await take_over("[/]", "y")  # a name off the list, chosen knowingly (and no markup)
+        assert app.clerk == "[/]"
+        await take_over("Zorro", "n")  # type it again: the form stays, nothing changed
+        assert app.clerk == "[/]" and type(app.screen).__name__ == "ClerkForm"

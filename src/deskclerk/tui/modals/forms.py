@@ -228,6 +228,7 @@ class ClerkForm(RecordForm):
         self.names = names
         self.required = required
         self.incoming = incoming  # asked right after the handover was signed
+        self.confirmed = ""  # a name not on the staff list that the clerk chose to go on as
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -249,7 +250,32 @@ class ClerkForm(RecordForm):
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
         from deskclerk.tui.data import change_clerk
 
-        return change_clerk(ctx, values["clerk"], self.site)
+        return change_clerk(ctx, self.staff_name(values["clerk"]), self.site)
+
+    def staff_name(self, typed: str) -> str:
+        """The staff list's spelling of the name typed; a name not on it is asked about
+        first (a shift and every record would be stamped with it)."""
+        name = " ".join(typed.split())
+        if not self.names or not name or name in self.names or name == self.confirmed:
+            return name
+        wanted = name.casefold()
+        same = [n for n in self.names if n.casefold() == wanted]
+        if same:
+            return same[0]
+        like = [n for n in self.names if n.casefold().startswith(wanted)][:3]
+        choices = [(str(i), f"I am {n}", n) for i, n in enumerate(like, 1)]
+        choices.append(("y", f"Go on as {name} (not on the staff list)", name))
+        choices.append(("n", "Type the name again", ""))
+        raise AskFirst(f"{name} is not on the staff list.", choices)
+
+    def chosen(self, value: str | None) -> None:
+        if not value:
+            self.field("clerk").focus()
+            return
+        if value not in self.names:
+            self.confirmed = value
+        self.field("clerk").value = value
+        self.action_save()
 
 
 __all__ = [

@@ -72,7 +72,8 @@ class ChoiceScreen(ModalScreen[str]):
             yield Static(Text(self.question), classes="confirm-question")
             with Vertical(classes="choice-buttons"):
                 for i, (key, label, _value) in enumerate(self.choices):
-                    yield Button(f"{key}  {label}", id=f"choice-{i}", compact=True)
+                    # Text, not str: a label may hold a name like "[/]" (read as markup)
+                    yield Button(Text(f"{key}  {label}"), id=f"choice-{i}", compact=True)
             yield Static(
                 f"Press the letter, or Tab and Enter · Esc: {self.choices[-1][1]}",
                 classes="form-help",
