@@ -39,14 +39,14 @@ def kinds(ctx: Context, text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("3-1203", ["note", "call", "resident"]),  # unit code, newest first
-        ("3-1203".lower(), ["note", "call", "resident"]),
+        ("3-1203", ["resident", "note", "call"]),  # unit code: residents, then newest first
+        ("3-1203".lower(), ["resident", "note", "call"]),
         ("0801", ["visit"]),
-        ("13800001234", ["call", "resident"]),  # full phone
-        ("138-0000-1234", ["call", "resident"]),  # typed with dashes
-        ("138 0000 1234", ["call", "resident"]),  # typed with spaces
-        ("1234", ["call", "resident"]),  # last 4 digits
-        ("王芳", ["note", "call", "resident"]),  # 2-character name, also inside longer text
+        ("13800001234", ["resident", "call"]),  # full phone
+        ("138-0000-1234", ["resident", "call"]),  # typed with dashes
+        ("138 0000 1234", ["resident", "call"]),  # typed with spaces
+        ("1234", ["resident", "call"]),  # last 4 digits
+        ("王芳", ["resident", "note", "call"]),  # 2-character name, also inside longer text
         ("欧阳", ["resident"]),
         ("kitch", ["call"]),  # English by prefix
         ("Plumb", ["note"]),

@@ -137,3 +137,22 @@ async def test_a_clerk_not_on_the_staff_list_is_asked_about_before_taking_the_de
         assert app.clerk == "[/]"
         await take_over("Zorro", "n")  # type it again: the form stays, nothing changed
         assert app.clerk == "[/]" and type(app.screen).__name__ == "ClerkForm"
+
+
+async def test_search_puts_the_resident_first_and_says_when_more_match(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import log_call
+    from deskclerk.tui.modals.search import RESULTS
+
+    for i in range(RESULTS + 5):  # many calls from 王芳, all newer than her directory entry
+        log_call(desk_ctx, caller="王芳", matter=f"call {i}", clerk="Amy Chen", unit="3-1203")
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press(*"王芳")
+        await settle(pilot)
+        screen: Any = app.screen
+        assert screen.hits[0].kind == "resident" and len(screen.hits) == RESULTS
+        state = str(screen.query_one("#search-state").render())
+        assert state == f"The first {RESULTS} found; type more to narrow them down."

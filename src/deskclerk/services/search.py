@@ -330,7 +330,8 @@ def _hits(conn: Connection | sa.orm.Session, kind: str, ids: list[int]) -> list[
 def search(
     ctx: Context, text: str, limit: int = 50, kinds: Sequence[str] = REGISTERS
 ) -> list[SearchHit]:
-    """Records of every register matching `text`, newest first.
+    """Records of every register matching `text`: the residents it names first (who
+    the caller is), then the other records newest first.
 
     Finds a unit code (3-1203), a full phone number or its last 4 digits, a
     2-character Chinese name inside a longer one, and English words by their
@@ -347,5 +348,5 @@ def search(
             ids = matching_ids(s, kind, text, limit)
             if ids:
                 hits.extend(_hits(s, kind, ids))
-    hits.sort(key=lambda h: (h.at or _NEVER, h.id), reverse=True)
+    hits.sort(key=lambda h: (h.kind == "resident", h.at or _NEVER, h.id), reverse=True)
     return hits[:limit]

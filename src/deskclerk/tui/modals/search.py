@@ -49,6 +49,7 @@ class SearchScreen(ModalScreen[Any]):
     def __init__(self) -> None:
         super().__init__(classes="search-screen")
         self.hits: list[Any] = []
+        self.more = False  # more records match than are shown
         self.shown_for = ""
 
     def compose(self) -> ComposeResult:
@@ -83,7 +84,7 @@ class SearchScreen(ModalScreen[Any]):
         from deskclerk.services.search import search
 
         try:
-            hits = search(ctx, text, limit=RESULTS)
+            hits = search(ctx, text, limit=RESULTS + 1)  # one more: are there more?
         except DeskError as exc:
             self.post_message(SearchResults(text, [], exc.message))
             return
@@ -93,6 +94,8 @@ class SearchScreen(ModalScreen[Any]):
     def on_search_results(self, message: SearchResults) -> None:
         ctx = getattr(self.app, "ctx", None)
         table = self.query_one(DataTable)
+        self.more = len(message.hits) > RESULTS
+        message.hits = message.hits[:RESULTS]
         same = [(h.kind, h.id) for h in message.hits] == [(h.kind, h.id) for h in self.hits]
         self.hits = message.hits
         self.shown_for = message.text
@@ -119,7 +122,10 @@ class SearchScreen(ModalScreen[Any]):
         if message.error:
             state.update(user_text(message.error))
         elif message.text:
-            state.update(f"{len(message.hits)} found" if message.hits else "Nothing found.")
+            if self.more:
+                state.update(f"The first {RESULTS} found; type more to narrow them down.")
+            else:
+                state.update(f"{len(message.hits)} found" if message.hits else "Nothing found.")
         else:
             state.update("")
 
