@@ -101,7 +101,7 @@ KEYBAR: dict[str, tuple[str, int]] = {
     "desk.search": ("Search", 3),
     "desk.add_note": ("Note", 4),
     "calls.to_order": ("→ Order", 1),
-    "calls.done": ("Called back", 3),
+    "calls.done": ("Call done", 3),
     "visitors.sign_out": ("Sign out", 1),
     "dispatch.dispatch": ("Dispatch", 1),
     "dispatch.arrive": ("On site", 1),
