@@ -87,10 +87,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         return sa.create_engine(url, echo=echo, pool_pre_ping=True)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
-        raise StorageError(
-            f"Cannot use the database {sa.make_url(url).render_as_string(hide_password=True)!r}: {exc}. "
+        shown = sa.make_url(url).render_as_string(hide_password=True)
+        postgres = url.startswith(("postgresql", "postgres:"))
+        hint = (
             "For PostgreSQL install deskclerk[postgres]."
-        ) from None
+            if postgres
+            else "deskclerk keeps its records in a SQLite file or on PostgreSQL (postgresql://…)."
+        )
+        raise StorageError(f"Cannot use the database {shown!r}: {exc}. {hint}") from None
 
 
 def _setup_sqlite(engine: Engine) -> None:

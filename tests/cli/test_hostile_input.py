@@ -230,3 +230,22 @@ def test_team_and_staff_names_may_not_differ_in_case_only(desk: Desk) -> None:
     number = desk.ok("order", "add", "--unit", "3-1203", "--problem", "tap", "--team",
                      "Plumbing North 水电一班").strip()  # fmt: skip
     assert number.startswith("WO-")
+
+
+def test_a_database_other_than_sqlite_or_postgresql_is_named_plainly(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = Desk(db_path, monkeypatch)
+    result = d.runner.invoke(app, ["--db", "mysql://clerk@localhost/desk", "list", "calls"])
+    assert result.exit_code == 1
+    assert "a SQLite file or on PostgreSQL" in result.stderr
+    assert "deskclerk[postgres]" not in result.stderr
+
+
+def test_an_import_naming_one_unit_with_two_areas_saves_nothing(desk: Desk, tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text("5-0101,5,west,刘洋,13700001111\n5-0101,,,Li Lei,\n5-0101,5,east,Tom,\n")
+    err = desk.fails("unit", "import", str(units))
+    assert "line 3: unit 5-0101 is on line 1 with building '5' and area 'west'" in err
+    assert "line 2" not in err  # blank building and area: the same unit, another resident
+    assert "5-0101" not in {u["code"] for u in desk.rows("unit", "list")}

@@ -67,6 +67,7 @@ def read_rows(path: Path) -> list[UnitRow]:
                 errors.append(f"line {number}: {exc.message}")
     except csv.Error as exc:
         errors.append(f"line {reader.line_num}: {exc}")
+    errors.extend(_conflicts(rows))
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         if len(errors) > len(shown):
@@ -78,6 +79,22 @@ def read_rows(path: Path) -> list[UnitRow]:
     if not rows:
         raise InvalidInput(f"{path} holds no units: expected lines of {COLUMNS}")
     return rows
+
+
+def _conflicts(rows: list[UnitRow]) -> list[str]:
+    """A unit listed on several lines (one per resident) with another building or area
+    (left blank: the same): which one is meant cannot be told, so the line is refused
+    rather than one of them ignored."""
+    first: dict[str, UnitRow] = {}
+    out = []
+    for row in rows:
+        seen = first.setdefault(row.code, row)
+        if (row.building and row.building != seen.building) or (row.area and row.area != seen.area):
+            out.append(
+                f"line {row.line}: unit {row.code} is on line {seen.line} with building "
+                f"{seen.building!r} and area {seen.area!r}; a unit has one of each"
+            )
+    return out
 
 
 def _is_header(cells: list[str]) -> bool:
