@@ -249,3 +249,12 @@ def test_an_import_naming_one_unit_with_two_areas_saves_nothing(desk: Desk, tmp_
     assert "line 3: unit 5-0101 is on line 1 with building '5' and area 'west'" in err
     assert "line 2" not in err  # blank building and area: the same unit, another resident
     assert "5-0101" not in {u["code"] for u in desk.rows("unit", "list")}
+
+
+def test_the_same_resident_is_not_listed_twice_at_a_unit(desk: Desk) -> None:
+    desk.ok("resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "13800001234")
+    err = desk.fails(
+        "resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "13800001234"
+    )
+    assert "王芳 (13800001234) is listed at unit 3-1203 already" in err
+    desk.ok("resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "13900009999")

@@ -197,6 +197,12 @@ def add_resident(
         if ref is None:
             raise InvalidInput("The unit is required.", field="unit")
         unit_id, code = ref
+        same = sa.select(R.c.id).where(
+            R.c.unit_id == unit_id, R.c.name == name, R.c.phone == phone, R.c.active.is_(True)
+        )
+        if s.execute(same).first() is not None:
+            shown = f"{name} ({phone})" if phone else name
+            raise Conflict(f"{shown} is listed at unit {code} already.")
         res_id = insert_row(
             s,
             R,
