@@ -29,6 +29,12 @@ class Desk:
     def __call__(self, *args: str, input: str | None = None) -> Result:
         return self.runner.invoke(app, ["--db", str(self.db_path), *args], input=input)
 
+    def create(self) -> None:
+        """Make the database file, empty, as the desk does when it first opens it."""
+        from deskclerk.services.context import open_context
+
+        open_context(str(self.db_path)).engine.dispose()
+
     def ok(self, *args: str, input: str | None = None) -> str:
         """Run a command that must succeed; its stdout."""
         result = self(*args, input=input)

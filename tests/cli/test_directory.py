@@ -96,7 +96,7 @@ def test_import_with_a_bad_line_saves_nothing_and_names_every_bad_line(
     err = desk.fails("unit", "import", str(bad))
     assert "nothing was saved" in err
     assert "line 2:" in err and "line 3:" in err and "line 1:" not in err
-    assert desk.rows("unit", "list") == []
+    assert not desk.db_path.exists()  # nothing was saved, not even an empty file
     assert "no file" in desk.fails("unit", "import", str(tmp_path / "missing.csv"))
 
 

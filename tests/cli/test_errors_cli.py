@@ -13,7 +13,7 @@ from .desk import Desk
 @pytest.fixture
 def desk(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Desk:
     d = Desk(db_path, monkeypatch)
-    d.ok("list", "orders")  # creates the database
+    d.create()
     with sqlite3.connect(db_path) as con:  # an old or damaged file: a column is missing
         for (index,) in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%to_site_us%'"
@@ -40,7 +40,7 @@ def test_a_refused_save_says_it_was_not_saved_not_that_it_could_not_be_read(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     d = Desk(db_path, monkeypatch)
-    d.ok("list", "orders")
+    d.create()
     with sqlite3.connect(db_path) as con:  # a constraint refuses the row (not an OperationalError)
         con.execute(
             "CREATE TRIGGER no_units BEFORE INSERT ON unit "

@@ -258,3 +258,21 @@ def test_the_same_resident_is_not_listed_twice_at_a_unit(desk: Desk) -> None:
     )
     assert "王芳 (13800001234) is listed at unit 3-1203 already" in err
     desk.ok("resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "13900009999")
+
+
+def test_a_mistyped_database_name_is_refused_by_a_command_that_only_reads(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call(desk)
+    typo = tmp_path / "dsek.db"
+    for args in (["list", "calls"], ["search", "王芳"], ["stats"], ["unit", "list"],
+                 ["export", "calls", "-o", str(tmp_path / "c.csv")]):  # fmt: skip
+        result = desk.runner.invoke(app, ["--db", str(typo), *args])
+        assert result.exit_code == 1, (args, result.output)
+        assert f"there is no database at {typo}" in result.stderr
+    assert not typo.exists()
+    monkeypatch.setenv("DESKCLERK_DB", str(typo))
+    assert desk.runner.invoke(app, ["list", "calls"]).exit_code == 1
+    # a command that saves makes it: a new site starts so
+    assert desk.runner.invoke(app, ["unit", "add", "1-101"]).exit_code == 0
+    assert typo.exists()

@@ -221,7 +221,7 @@ def search(
     from deskclerk.services.search import SearchHit
     from deskclerk.services.search import search as run_search
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     hits = run_search(ctx, text, limit=limit)
     columns = (
         ("kind", lambda h: h.kind),
@@ -290,7 +290,7 @@ def history(
     from deskclerk.services import records
     from deskclerk.services.history import HistoryEntry
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     record_id = _record_id(ctx, kind, ref)
     entries = records.history(ctx, kind, record_id)
     if not entries:

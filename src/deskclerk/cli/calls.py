@@ -170,7 +170,7 @@ def show(typer_ctx: typer.Context, call_id: CallId) -> None:
     from deskclerk.services import records
     from deskclerk.services.calls import get_call
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     call = get_call(ctx, call_id)
     tz = ctx.tz
     lines: list[tuple[str, object]] = [

@@ -89,7 +89,8 @@ def database_url_of(ctx: typer.Context) -> str:
     """The URL the command would open (--db, $DESKCLERK_DB, the settings), without opening it."""
     from deskclerk.config import database_url, load_settings
 
-    return database_url(db_option(ctx) or load_settings().database)
+    settings = load_settings()  # a settings file that cannot be read is said first
+    return database_url(db_option(ctx) or settings.database)
 
 
 def database_files(ctx: typer.Context) -> set[Path]:
@@ -120,10 +121,26 @@ def check_outputs(ctx: typer.Context, paths: Iterable[Path], *, force: bool) -> 
         )
 
 
-def context(ctx: typer.Context) -> Context:
-    """Open (and migrate) the database the command should use."""
+def context(ctx: typer.Context, *, reading: bool = False) -> Context:
+    """Open (and migrate) the database the command should use.
+
+    `reading`: the command only reads, so a database file named by --db,
+    $DESKCLERK_DB or the settings that is not there is refused rather than made
+    (a mistyped name would show an empty desk: "calls: none").  The default file
+    is made on first use, whatever the command.
+    """
     from deskclerk.services.context import open_context
 
+    if reading:
+        from deskclerk.config import default_database_path
+        from deskclerk.db import sqlite_path
+
+        path = sqlite_path(database_url_of(ctx))
+        if path is not None and not path.exists() and path != default_database_path().resolve():
+            raise fail(
+                f"there is no database at {path}: check the name (the desk, or a command "
+                "that saves, makes a new one there)"
+            )
     return open_context(db_option(ctx))
 
 

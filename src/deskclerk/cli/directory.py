@@ -53,7 +53,7 @@ def unit_list(
     """Units in number order, with their residents."""
     from deskclerk.services.directory import UnitPublic, find_units
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     columns = (
         ("unit", lambda u: u.code),
         ("building", lambda u: u.building),
@@ -130,7 +130,7 @@ def resident_find(
     """Find residents by unit, phone (or its last 4 digits) or name."""
     from deskclerk.services.directory import ResidentPublic, lookup
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     columns = (
         ("id", lambda r: r.id),
         ("unit", lambda r: r.unit_code),
@@ -176,7 +176,7 @@ def team_list(typer_ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """The maintenance teams and what they cover."""
     from deskclerk.services.directory import TeamPublic, list_teams
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     columns = (
         ("id", lambda t: t.id),
         ("team", lambda t: t.name),
@@ -232,7 +232,7 @@ def staff_list(
     """The staff, by name."""
     from deskclerk.services.directory import StaffPublic, list_staff
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     columns = (
         ("id", lambda p: p.id),
         ("name", lambda p: p.name),

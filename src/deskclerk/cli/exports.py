@@ -108,7 +108,7 @@ def _command(register: str) -> None:
 
         chosen = _format(fmt, output, register)
         check_outputs(ctx, _targets(register, chosen, output), force=force)
-        desk = context(ctx)
+        desk = context(ctx, reading=True)
         start, end = when(desk, since, "--since"), when(desk, until, "--until")
         if start and end and start >= end:
             raise fail("--since must be before --until")

@@ -197,7 +197,7 @@ def pending(typer_ctx: typer.Context) -> None:
     """Signed sheets the incoming clerk has not acknowledged yet."""
     from deskclerk.services.handover import pending as waiting
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     rows = waiting(ctx)
     if not rows:
         typer.echo("no handover is waiting to be acknowledged")
@@ -269,7 +269,7 @@ def report(
         raise fail("a PDF does not go to the terminal: give a file with -o handover.pdf", 2)
     if output != "-":
         check_outputs(typer_ctx, [Path(output)], force=force)
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     if handover_id is not None:
         sheets = [handover.sheet(ctx, handover_id)]
     elif shift is not None:

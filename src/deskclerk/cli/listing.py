@@ -113,7 +113,7 @@ def _window(
     typer_ctx: typer.Context, since: str | None, until: str | None
 ) -> tuple[Context, datetime | None, datetime | None]:
     """The context and the [since, until) instants a list command was given."""
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     start = at_time(ctx, since, "start time (--since)")
     end = at_time(ctx, until, "end time (--until)")
     if start is not None and end is not None and end <= start:

@@ -18,7 +18,7 @@ def show(typer_ctx: typer.Context, ref: Ref) -> None:
     from deskclerk.services import orders
     from deskclerk.services.order_rows import STATE_WORDS
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     order = orders.get_order(ctx, ref)
     tz = ctx.tz
     left = ""
@@ -130,7 +130,7 @@ def slip(
         raise fail("A PDF slip needs a file: -o slip.pdf.", 2)
     if output != "-":
         check_outputs(typer_ctx, [Path(output)], force=force)
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     order = orders.get_order(ctx, ref)
     site = ctx.settings.site_name
     if fmt == "pdf":

@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
         """
         from deskclerk.services import stats
 
-        desk = context(ctx)
+        desk = context(ctx, reading=True)
         start = when(desk, since, "--since") if since else _month_start(desk)
         end = when(desk, until, "--until") if until else desk.now()
         if start is not None and end is not None and start >= end:
@@ -206,7 +206,7 @@ def monthly_command(
 
     A month that has not begun is refused; this month gives the figures so far
     (with a warning).  An existing file is not replaced unless --force."""
-    desk = context(ctx)
+    desk = context(ctx, reading=True)
     if month is None:
         first = _month_start(desk)
         month = (first - timedelta(days=1)).astimezone(desk.tz).strftime("%Y-%m")

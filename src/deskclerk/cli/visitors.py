@@ -83,7 +83,7 @@ def on_site(typer_ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     from deskclerk.services.visits import VisitPublic
     from deskclerk.services.visits import on_site as visitors_on_site
 
-    ctx = context(typer_ctx)
+    ctx = context(typer_ctx, reading=True)
     emit(
         fmt,
         visitors_on_site(ctx),
