@@ -47,7 +47,11 @@ def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> dat
         at = _parse_when(text, tz, now, label)
     except OverflowError:  # e.g. 0001-01-01 00:00 east of UTC
         at = datetime.min.replace(tzinfo=UTC)
-    _in_years(at, text, label)
+    try:
+        local = at.astimezone(tz)  # the year as the site counts it: 1970-01-01 in Shanghai
+    except OverflowError:
+        local = at
+    _in_years(local, text, label)
     return at
 
 

@@ -246,9 +246,22 @@ def test_an_import_naming_one_unit_with_two_areas_saves_nothing(desk: Desk, tmp_
     units = tmp_path / "units.csv"
     units.write_text("5-0101,5,west,刘洋,13700001111\n5-0101,,,Li Lei,\n5-0101,5,east,Tom,\n")
     err = desk.fails("unit", "import", str(units))
-    assert "line 3: unit 5-0101 is on line 1 with building '5' and area 'west'" in err
+    assert "line 3: unit 5-0101 has area 'east' here and 'west' on line 1" in err
     assert "line 2" not in err  # blank building and area: the same unit, another resident
-    assert "5-0101" not in {u["code"] for u in desk.rows("unit", "list")}
+    assert not desk.db_path.exists() or "5-0101" not in {
+        u["code"] for u in desk.rows("unit", "list")
+    }
+
+
+def test_an_import_takes_a_units_building_from_whichever_line_gives_it(
+    desk: Desk, tmp_path: Path
+) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text("5-0101,,,刘洋,13700001111\n5-0101,5,west,Li Lei,\n")
+    assert desk.ok("unit", "import", str(units)).startswith("1 unit(s) added")
+    unit = {u["code"]: u for u in desk.rows("unit", "list")}["5-0101"]
+    assert (unit["building"], unit["area"]) == ("5", "west")
+    assert sorted(r["name"] for r in unit["residents"]) == ["Li Lei", "刘洋"]
 
 
 def test_the_same_resident_is_not_listed_twice_at_a_unit(desk: Desk) -> None:
@@ -257,6 +270,10 @@ def test_the_same_resident_is_not_listed_twice_at_a_unit(desk: Desk) -> None:
         "resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "13800001234"
     )
     assert "王芳 (13800001234) is listed at unit 3-1203 already" in err
+    err = desk.fails(  # the same phone typed with spaces
+        "resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "138 0000 1234"
+    )
+    assert "is listed at unit 3-1203 already" in err
     desk.ok("resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "13900009999")
 
 
@@ -276,3 +293,33 @@ def test_a_mistyped_database_name_is_refused_by_a_command_that_only_reads(
     # a command that saves makes it: a new site starts so
     assert desk.runner.invoke(app, ["unit", "add", "1-101"]).exit_code == 0
     assert typo.exists()
+
+
+def test_export_all_into_the_current_folder(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call(desk)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    desk.ok("export", "all", "-o", ".")
+    assert (out / "calls.csv").exists()
+    assert desk("export", "calls", "-o", ".").exit_code == 2  # one register: a file
+
+
+def test_the_year_bound_is_the_sites_year(desk: Desk) -> None:
+    # the site is in Asia/Shanghai: its 1970-01-01 00:00 is 1969 in UTC, and still allowed
+    desk.ok("list", "calls", "--since", "1970-01-01")
+    assert "year must be" in desk.fails("list", "calls", "--until", "2200-01-01")
+
+
+def test_a_path_under_an_unknown_users_home_is_a_clear_error(desk: Desk) -> None:
+    err = desk.fails("export", "calls", "-o", "~nosuchuser123/x.csv")
+    assert "a user this computer does not know" in err
+
+
+def test_list_csv_keeps_every_phone_column_readable(desk: Desk) -> None:
+    desk.ok("resident", "add", "--unit", "3-1203", "--name", "王芳", "--phone", "+86 138 0000 1234")
+    desk.ok("order", "add", "--unit", "3-1203", "--problem", "tap")
+    row = next(csv.DictReader(io.StringIO(desk.ok("list", "orders", "--format", "csv"))))
+    assert row["resident_phone"] == "+86 138 0000 1234"

@@ -156,3 +156,12 @@ async def test_search_puts_the_resident_first_and_says_when_more_match(desk_ctx:
         assert screen.hits[0].kind == "resident" and len(screen.hits) == RESULTS
         state = str(screen.query_one("#search-state").render())
         assert state == f"The first {RESULTS} found; type more to narrow them down."
+
+
+def test_the_outgoing_clerk_staying_on_is_still_on_the_staff_list() -> None:
+    from deskclerk.tui.modals.forms import ClerkForm
+
+    # after a signed handover the one who signed is not suggested, but still on the list
+    form = ClerkForm("Site", ["Lucy Wang"], incoming=True, staff=["Amy Chen", "Lucy Wang"])
+    assert form.staff_name("amy chen") == "Amy Chen"
+    assert form.staff_name("Amy Chen") == "Amy Chen"

@@ -37,6 +37,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(exc.message) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except RuntimeError as exc:
+            if "home directory" not in str(exc):
+                raise
+            # Path.expanduser on "~nosuchuser/…"
+            raise fail("a path starts with ~ and a user this computer does not know") from None
         except OverflowError:  # a number or date beyond what can be stored or computed
             raise fail("a number or date given is out of range: nothing was done") from None
         except BrokenPipeError:

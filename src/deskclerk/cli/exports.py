@@ -58,7 +58,7 @@ UntilOpt = Annotated[
 
 def _format(fmt: str | None, output: Path, register: str) -> str:
     """The format asked for, else the one the file's ending names, else CSV."""
-    if str(output) in ("", ".", "-"):
+    if str(output) == "-" or (str(output) in ("", ".") and register != "all"):
         raise fail(
             "give -o a file to write (an export is a file; `deskclerk list` prints to the "
             "terminal)",

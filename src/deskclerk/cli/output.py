@@ -105,7 +105,7 @@ def write_csv(items: Iterable[Any], fields: Sequence[str], tz: tzinfo) -> int:
     def cell(name: str, value: object) -> object:
         if not isinstance(value, str):
             return value
-        return csv_phone(value) if name == "phone" else csv_safe(value)
+        return csv_phone(value) if name.endswith("phone") else csv_safe(value)
 
     out = sys.stdout
     writer = csv.writer(out, lineterminator="\n")

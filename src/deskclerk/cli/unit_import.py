@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +67,8 @@ def read_rows(path: Path) -> list[UnitRow]:
                 errors.append(f"line {number}: {exc.message}")
     except csv.Error as exc:
         errors.append(f"line {reader.line_num}: {exc}")
-    errors.extend(_conflicts(rows))
+    rows, conflicts = _reconcile(rows)
+    errors.extend(conflicts)
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         if len(errors) > len(shown):
@@ -81,20 +82,32 @@ def read_rows(path: Path) -> list[UnitRow]:
     return rows
 
 
-def _conflicts(rows: list[UnitRow]) -> list[str]:
-    """A unit listed on several lines (one per resident) with another building or area
-    (left blank: the same): which one is meant cannot be told, so the line is refused
-    rather than one of them ignored."""
-    first: dict[str, UnitRow] = {}
+def _reconcile(rows: list[UnitRow]) -> tuple[list[UnitRow], list[str]]:
+    """A unit may be listed on several lines (one per resident): a blank building or
+    area is filled in from its other lines; two different ones are an error (which is
+    meant cannot be told, and one must not be ignored).  Returns (rows, errors)."""
+    given: dict[tuple[str, str], tuple[str, int]] = {}  # (code, "building") -> (value, line)
     out = []
     for row in rows:
-        seen = first.setdefault(row.code, row)
-        if (row.building and row.building != seen.building) or (row.area and row.area != seen.area):
-            out.append(
-                f"line {row.line}: unit {row.code} is on line {seen.line} with building "
-                f"{seen.building!r} and area {seen.area!r}; a unit has one of each"
-            )
-    return out
+        for part in ("building", "area"):
+            value = getattr(row, part)
+            if not value:
+                continue
+            seen, line = given.setdefault((row.code, part), (value, row.line))
+            if value != seen:
+                out.append(
+                    f"line {row.line}: unit {row.code} has {part} {value!r} here and "
+                    f"{seen!r} on line {line}; a unit has one {part}"
+                )
+    filled = [
+        replace(
+            row,
+            building=row.building or given.get((row.code, "building"), ("", 0))[0],
+            area=row.area or given.get((row.code, "area"), ("", 0))[0],
+        )
+        for row in rows
+    ]
+    return filled, out
 
 
 def _is_header(cells: list[str]) -> bool:

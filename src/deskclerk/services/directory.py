@@ -197,10 +197,11 @@ def add_resident(
         if ref is None:
             raise InvalidInput("The unit is required.", field="unit")
         unit_id, code = ref
-        same = sa.select(R.c.id).where(
-            R.c.unit_id == unit_id, R.c.name == name, R.c.phone == phone, R.c.active.is_(True)
-        )
-        if s.execute(same).first() is not None:
+        listed = sa.select(R.c.phone).where(
+            R.c.unit_id == unit_id, R.c.name == name, R.c.active.is_(True)
+        )  # the same phone however it was typed (137 0000 1111, 13700001111)
+        digits = cleaning.phone_digits(phone)
+        if any(cleaning.phone_digits(p) == digits for p in s.execute(listed).scalars()):
             shown = f"{name} ({phone})" if phone else name
             raise Conflict(f"{shown} is listed at unit {code} already.")
         res_id = insert_row(

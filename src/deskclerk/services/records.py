@@ -221,6 +221,11 @@ def _label(kind: str, record_id: int) -> str:
     return f"{_NAMES.get(kind, kind)} {record_id}"
 
 
+def _named(kind: str, row: Any) -> str:
+    """A record as the clerk knows it: a unit by its code, anything else by its id."""
+    return f"unit {row.code}" if kind == "unit" else _label(kind, row.id)
+
+
 def _load(s: Session, kind: str, record_id: int) -> Any:
     row = s.execute(sa.select(_TABLES[kind]).where(_TABLES[kind].c.id == record_id)).first()
     if row is None:
@@ -284,7 +289,7 @@ def amend(
     with session_scope(ctx.engine, write=True) as s:
         row = _load(s, kind, record_id)
         if _is_void(kind, row):
-            raise Conflict(f"{_label(kind, record_id).capitalize()} was voided; it cannot change.")
+            raise Conflict(f"{_named(kind, row).capitalize()} was voided; it cannot change.")
         values, new_shown = spec.clean(ctx, s, value)
         main_column = next(iter(values))
         old_value = getattr(row, main_column)
@@ -332,7 +337,7 @@ def void(ctx: Context, kind: str, record_id: int, *, reason: str, clerk: str) ->
     with session_scope(ctx.engine, write=True) as s:
         row = _load(s, kind, record_id)
         if _is_void(kind, row):
-            raise Conflict(f"{_label(kind, record_id).capitalize()} was voided already.")
+            raise Conflict(f"{_named(kind, row).capitalize()} was voided already.")
         if kind in ("unit", "resident"):
             values: dict[str, Any] = {"active": False}
         else:

@@ -280,9 +280,10 @@ class DeskApp(DeskSaving):
     def _show_clerk_form(self, names: list[str], required: bool, incoming: bool) -> None:
         from deskclerk.tui.modals.forms import ClerkForm
 
+        staff = names
         if incoming:
             names = [n for n in names if n != self.clerk]  # the one who just signed goes
-        form = ClerkForm(self.site, names, required, incoming=incoming)
+        form = ClerkForm(self.site, names, required, incoming=incoming, staff=staff)
         self.push_screen(form, self._duty_chosen)
 
     # --- clock, counts and the live poll -----------------------------------------

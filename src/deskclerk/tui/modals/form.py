@@ -58,7 +58,10 @@ class FormInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         from deskclerk.cleaning import strip_controls
 
-        lines = strip_controls(event.text, multiline=True).split("\n")
+        text = event.text
+        for separator in ("\u2028", "\u2029", "\x85", "\x0b", "\x0c"):  # other line ends
+            text = text.replace(separator, "\n")
+        lines = strip_controls(text, multiline=True).split("\n")
         text = " ".join(part for line in lines if (part := " ".join(line.split())))
         if text:
             if self.selection.is_empty:

@@ -52,7 +52,7 @@ class VisitorForm(RecordForm):
             Field("badge", "Badge / pass number"),
             Field("plate", "Vehicle plate"),
             Field("phone", "Phone"),
-            Field("id_number", "ID number (masked but while typed; purged later)", secret=True),
+            Field("id_number", "ID number (masked except while typed; purged later)", secret=True),
         ]
 
     def save(self, ctx: Context, clerk: str, values: dict[str, str]) -> Any:
@@ -221,11 +221,17 @@ class ClerkForm(RecordForm):
     TITLE = "Who is on duty?"
 
     def __init__(
-        self, site: str, names: list[str], required: bool = False, incoming: bool = False
+        self,
+        site: str,
+        names: list[str],
+        required: bool = False,
+        incoming: bool = False,
+        staff: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.site = site
-        self.names = names
+        self.names = names  # suggested
+        self.staff = names if staff is None else staff  # the whole list, to check a name by
         self.required = required
         self.incoming = incoming  # asked right after the handover was signed
         self.confirmed = ""  # a name not on the staff list that the clerk chose to go on as
@@ -256,13 +262,13 @@ class ClerkForm(RecordForm):
         """The staff list's spelling of the name typed; a name not on it is asked about
         first (a shift and every record would be stamped with it)."""
         name = " ".join(typed.split())
-        if not self.names or not name or name in self.names or name == self.confirmed:
+        if not self.staff or not name or name in self.staff or name == self.confirmed:
             return name
         wanted = name.casefold()
-        same = [n for n in self.names if n.casefold() == wanted]
+        same = [n for n in self.staff if n.casefold() == wanted]
         if same:
             return same[0]
-        like = [n for n in self.names if n.casefold().startswith(wanted)][:3]
+        like = [n for n in self.staff if n.casefold().startswith(wanted)][:3]
         choices = [(str(i), f"I am {n}", n) for i, n in enumerate(like, 1)]
         choices.append(("y", f"Go on as {name} (not on the staff list)", name))
         choices.append(("n", "Type the name again", ""))
@@ -272,7 +278,7 @@ class ClerkForm(RecordForm):
         if not value:
             self.field("clerk").focus()
             return
-        if value not in self.names:
+        if value not in self.staff:
             self.confirmed = value
         self.field("clerk").value = value
         self.action_save()
