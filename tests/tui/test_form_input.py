@@ -13,13 +13,18 @@ from deskclerk.tui.app import DeskApp
 from .conftest import settle
 
 
+async def open_form(pilot: Any, key: str) -> Any:
+    """The form a key opens on the desk, once the desk has settled."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def test_a_pasted_note_keeps_every_line_and_no_control_characters(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        form: Any = app.screen
+        form = await open_form(pilot, "f2")
         matter = form.field("matter")
         matter.focus()
         await pilot.pause()
@@ -33,10 +38,7 @@ async def test_a_pasted_note_keeps_every_line_and_no_control_characters(desk_ctx
 async def test_the_id_number_is_masked_unless_the_clerk_is_typing_it(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        form: Any = app.screen
+        form = await open_form(pilot, "f3")
         id_number = form.field("id_number")
         assert id_number.password  # masked at rest
         id_number.focus()
@@ -50,10 +52,7 @@ async def test_the_id_number_is_masked_unless_the_clerk_is_typing_it(desk_ctx: A
 async def test_tab_goes_from_field_to_field_with_no_stop_in_between(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        form: Any = app.screen
+        form = await open_form(pilot, "f2")
         fields = len(form.query(Input))
         for _ in range(fields * 2):
             await pilot.press("tab")
@@ -63,10 +62,7 @@ async def test_tab_goes_from_field_to_field_with_no_stop_in_between(desk_ctx: An
 async def test_an_unknown_unit_puts_the_cursor_in_the_unit_field(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        form: Any = app.screen
+        form = await open_form(pilot, "f3")
         form.field("visitor").value = "张三"
         form.field("unit").value = "9-9999"
         form.field("badge").focus()
@@ -81,10 +77,7 @@ async def test_a_bad_phone_and_a_callback_before_the_call_put_the_cursor_there(
 ) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        form: Any = app.screen
+        form = await open_form(pilot, "f2")
         form.field("unit").value = "3-1203"
         form.field("caller").value = "Zoe"
         form.field("matter").value = "tap"
