@@ -65,6 +65,25 @@ def test_check_passes_on_a_sound_database(desk: Desk) -> None:
     assert desk.ok("check").startswith("all good")
 
 
+def test_check_says_what_it_is_reading_on_a_terminal_then_clears_the_line(desk: Desk) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, side = pty.openpty()  # stderr a terminal, as at the desk; stdout a pipe
+    done = subprocess.run(
+        [sys.executable, "-m", "deskclerk", "--db", str(desk.db_path), "check"],
+        stdout=subprocess.PIPE, stderr=side, env=os.environ, check=False, timeout=60,
+    )  # fmt: skip
+    os.close(side)
+    shown = os.read(main, 65536).decode()
+    os.close(main)
+    assert done.returncode == 0 and done.stdout.decode().startswith("all good")
+    assert "Checking the file…" in shown and "Checking the history (" in shown
+    assert shown.endswith("\r\x1b[K")  # the line is cleared before the findings
+
+
 def test_check_reports_a_tampered_history_row(desk: Desk) -> None:
     with sqlite3.connect(desk.db_path) as conn:
         conn.execute("UPDATE audit SET new = 'x' WHERE id = (SELECT max(id) FROM audit)")

@@ -159,13 +159,21 @@ def check(typer_ctx: typer.Context) -> None:
     through the history since are listed under "Changed after handover" and leave
     the exit code 0; "all good" is printed when nothing at all is found.
     """
+    import sys
+
     from deskclerk.db import is_sqlite, session_scope
     from deskclerk.services.history import verify_chain
 
     _existing_file(database_url_of(typer_ctx))
     ctx = context(typer_ctx)
     problems: list[str] = []
+
+    def doing(step: str) -> None:  # a million records take ~12 s: say what is being read
+        if sys.stderr.isatty():
+            print(f"\r\x1b[K{step}…", end="", file=sys.stderr, flush=True)
+
     with ctx.engine.connect() as conn:
+        doing("Checking the file")
         if is_sqlite(ctx.engine):
             for (line,) in conn.exec_driver_sql("PRAGMA integrity_check").fetchall():
                 if line != "ok":
@@ -175,10 +183,14 @@ def check(typer_ctx: typer.Context) -> None:
             ).fetchall():
                 problems.append(f"{table} row {rowid}: points at a {parent} that does not exist")
         entries = conn.exec_driver_sql("SELECT count(*) FROM audit").scalar() or 0
+    doing(f"Checking the history ({entries:,} entries)")
     with session_scope(ctx.engine) as s:
         problems.extend(verify_chain(s))
+    doing("Checking the signed handovers")
     notices, changed = _handover_findings(ctx)
     problems.extend(changed)
+    if sys.stderr.isatty():  # the progress line goes before the findings
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     for problem in problems:
         typer.echo(problem)
     if notices:
