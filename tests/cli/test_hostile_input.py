@@ -323,3 +323,14 @@ def test_list_csv_keeps_every_phone_column_readable(desk: Desk) -> None:
     desk.ok("order", "add", "--unit", "3-1203", "--problem", "tap")
     row = next(csv.DictReader(io.StringIO(desk.ok("list", "orders", "--format", "csv"))))
     assert row["resident_phone"] == "+86 138 0000 1234"
+
+
+def test_a_work_kind_no_team_takes_is_warned_about(desk: Desk) -> None:
+    result = desk("order", "add", "--unit", "3-1203", "--problem", "tap", "--category", "plumbng")
+    assert result.exit_code == 0  # the order stands
+    assert "warning: no team takes 'plumbng' work (teams take: plumbing)" in result.stderr
+    number = result.stdout.strip()
+    desk.ok("amend", "order", number, "category", "plumbing", "--reason", "typo")
+    result = desk("order", "add", "--unit", "3-1203", "--problem", "door", "--category", "plumbing",
+                  "--force")  # fmt: skip
+    assert "no team takes" not in result.stderr

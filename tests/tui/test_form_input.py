@@ -158,3 +158,30 @@ def test_the_outgoing_clerk_staying_on_is_still_on_the_staff_list() -> None:
     form = ClerkForm("Site", ["Lucy Wang"], incoming=True, staff=["Amy Chen", "Lucy Wang"])
     assert form.staff_name("amy chen") == "Amy Chen"
     assert form.staff_name("Amy Chen") == "Amy Chen"
+
+
+async def test_a_work_kind_no_team_takes_is_asked_about_first(desk_ctx: Any) -> None:
+    from deskclerk.services.orders import list_orders
+    from deskclerk.tui.modals.simple import ChoiceScreen
+
+    before = len(list_orders(desk_ctx).items)
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "f4")
+        form.field("unit").value = "0801"
+        form.field("description").value = "roof leaks"
+        form.field("category").value = "plumbng"  # the team takes plumbing, repair
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "No team takes 'plumbng' work" in app.screen.question
+        await pilot.press("n")  # change it: nothing saved, the cursor in the work kind
+        await settle(pilot)
+        assert app.screen is form and app.focused is form.field("category")
+        assert len(list_orders(desk_ctx).items) == before
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")  # keep it knowingly: saved as typed
+        await settle(pilot)
+        orders = list_orders(desk_ctx).items
+        assert len(orders) == before + 1 and orders[0].category == "plumbng"

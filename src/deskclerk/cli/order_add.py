@@ -108,10 +108,29 @@ def add(
     )
     typer.echo(order.number)
     typer.echo(summary(ctx, order), err=True)
+    if not team:  # a team named takes what it is given (a general team, painting)
+        _warn_if_unknown_kind(ctx, order)
     if order.state == "logged":
         _suggest(ctx, order)
     elif team:
         _warn_if_not_covering(ctx, order)
+
+
+def _warn_if_unknown_kind(ctx: Context, order: OrderPublic) -> None:
+    """Warn (the order stands) when no team takes this kind of work: often a typo
+    ("plumbng"), which would send the job to the general team."""
+    from deskclerk.services.directory import list_teams
+
+    teams = list_teams(ctx)
+    kinds = sorted({c for t in teams for c in t.categories})
+    if not kinds or order.category in kinds or order.category == "general":
+        return
+    typer.echo(
+        f"warning: no team takes {order.category!r} work (teams take: {', '.join(kinds)}); "
+        f"if that is a slip, correct it: deskclerk amend order {order.number} category KIND "
+        "--reason typo",
+        err=True,
+    )
 
 
 def _warn_if_not_covering(ctx: Context, order: OrderPublic) -> None:

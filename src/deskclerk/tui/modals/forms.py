@@ -108,6 +108,8 @@ class OrderForm(RecordForm):
         self.from_call = from_call
         self.answer = ""  # the clerk's choice about an open order of the same kind
         self.same: Any = None
+        self.kind_ok = ""  # a work kind no team takes, kept knowingly
+        self.asked = ""  # what the last question was about: "kind" or "same"
 
     def fields(self) -> list[Field]:
         call = self.from_call
@@ -138,12 +140,14 @@ class OrderForm(RecordForm):
         kind = values["category"].strip() or None
         team = values["team"].strip() or None
         unit = self.from_call.unit_code if self.from_call is not None else values["unit"]
+        if kind and not team and kind.lower() != self.kind_ok:  # a team named takes it
+            self._check_kind(ctx, kind.lower())
         if self.answer == "attach" and self.same is not None and self.from_call is not None:
             return orders.attach_call(ctx, self.same.number, self.from_call.id, clerk=clerk)
         if self.answer != "create" and unit:
             same = orders.find_duplicate(ctx, unit, kind or "general")
             if same is not None:
-                self.same = same
+                self.same, self.asked = same, "same"
                 raise AskFirst(*duplicate_question(same, with_call=self.from_call is not None))
         if self.from_call is not None:
             return orders.order_from_call(
@@ -166,10 +170,29 @@ class OrderForm(RecordForm):
             technician=values["technician"],
         )
 
+    def _check_kind(self, ctx: Context, kind: str) -> None:
+        """Ask first about a work kind no team takes: often a slip ("plumbng") that would
+        send the job to the general team."""
+        from deskclerk.services.directory import list_teams
+
+        kinds = sorted({c for t in list_teams(ctx) for c in t.categories})
+        if kinds and kind not in kinds and kind != "general":
+            self.asked = "kind"
+            raise AskFirst(
+                f"No team takes {kind!r} work (teams take: {', '.join(kinds)}).",
+                [("y", f"Save it as {kind}", "kind:" + kind), ("n", "Change the work kind", "")],
+            )
+
     def chosen(self, value: str | None) -> None:
-        if value in ("attach", "create"):
+        if value and value.startswith("kind:"):
+            self.kind_ok = value.removeprefix("kind:")
+            self.action_save()
+        elif value in ("attach", "create"):
             self.answer = value
             self.action_save()
+        elif self.asked == "kind":  # the work kind was not kept
+            self.show_error("Not saved: change the work kind.")
+            self.field("category").focus()
         else:
             self.show_error("Not saved: an open order of this kind is already there.")
 
