@@ -36,15 +36,18 @@ def parse_date(text: str, label: str = "date") -> date:
     return day
 
 
-def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> datetime:
+def parse_when(
+    text: str, tz: tzinfo, now: datetime, label: str = "time", forms: str = _FORMS
+) -> datetime:
     """An instant typed in local time; returns aware UTC.
 
     Accepts YYYY-MM-DD (midnight), YYYY-MM-DD HH:MM[:SS], YYYY-MM-DDTHH:MM with an
     offset, HH:MM (today), today, yesterday, and -30m / -2h / -3d (before now).
-    The year must lie between FIRST_YEAR and LAST_YEAR.
+    The year must lie between FIRST_YEAR and LAST_YEAR.  `forms`: the forms a
+    message suggests (a deadline's field offers its own).
     """
     try:
-        at = _parse_when(text, tz, now, label)
+        at = _parse_when(text, tz, now, label, forms)
     except OverflowError:  # e.g. 0001-01-01 00:00 east of UTC
         at = datetime.min.replace(tzinfo=UTC)
     try:
@@ -55,13 +58,13 @@ def parse_when(text: str, tz: tzinfo, now: datetime, label: str = "time") -> dat
     return at
 
 
-def _parse_when(text: str, tz: tzinfo, now: datetime, label: str) -> datetime:
+def _parse_when(text: str, tz: tzinfo, now: datetime, label: str, forms: str) -> datetime:
     raw = text
     text = text.strip().lower()
     local_now = now.astimezone(tz)
     if text in ("now", ""):
         if text == "":
-            raise InvalidInput(f"The {label} is empty: write {_FORMS}.", field=label)
+            raise InvalidInput(f"The {label} is empty: write {forms}.", field=label)
         return now.astimezone(UTC)
     if text in ("today", "yesterday"):
         day = local_now.date() - timedelta(days=1 if text == "yesterday" else 0)
@@ -88,7 +91,7 @@ def _parse_when(text: str, tz: tzinfo, now: datetime, label: str) -> datetime:
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=tz)
             return parsed.astimezone(UTC)
-    raise InvalidInput(f"The {label} {raw!r} is not a time: write {_FORMS}.", field=label)
+    raise InvalidInput(f"The {label} {raw!r} is not a time: write {forms}.", field=label)
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from deskclerk.cli import app
 
@@ -218,6 +219,9 @@ def test_a_voided_orders_slip_says_so(desk: Desk) -> None:
     desk.ok("void", "order", number, "--reason", "entered twice")
     slip = desk.ok("order", "slip", number, "-o", "-")
     assert "VOIDED: entered twice" in slip
+    assert slip.splitlines()[3].strip() == "*** 已作废 VOID: do not dispatch ***"  # under the title
+    narrow = desk.ok("order", "slip", number, "-o", "-", "--width", "32")
+    assert all(cell_len(line) <= 32 for line in narrow.splitlines())
 
 
 def test_team_and_staff_names_may_not_differ_in_case_only(desk: Desk) -> None:

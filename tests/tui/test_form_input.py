@@ -185,3 +185,20 @@ async def test_a_work_kind_no_team_takes_is_asked_about_first(desk_ctx: Any) -> 
         await settle(pilot)
         orders = list_orders(desk_ctx).items
         assert len(orders) == before + 1 and orders[0].category == "plumbng"
+
+
+def test_a_deadline_typed_wrong_is_answered_with_the_forms_a_deadline_takes(
+    desk_ctx: Any,
+) -> None:
+    import pytest
+
+    from deskclerk.errors import InvalidInput
+    from deskclerk.tui.modals.forms import parse_due
+
+    with pytest.raises(InvalidInput) as bad:
+        parse_due(desk_ctx, "25:99", "callback time")
+    assert "16:00, +2h, +3d" in bad.value.message and "yesterday" not in bad.value.message
+    for far in ("+99999999999d", "+100000d"):
+        with pytest.raises(InvalidInput, match="too far ahead"):
+            parse_due(desk_ctx, far, "callback time")
+    assert parse_due(desk_ctx, "+2h", "callback time") is not None

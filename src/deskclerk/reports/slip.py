@@ -52,6 +52,9 @@ def _when(at: datetime | None, tz: tzinfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
+VOID_BANNER = "*** 已作废 VOID: do not dispatch ***"
+
+
 def _state(order: OrderPublic) -> str:
     """The order's state; a voided order says so first (its slip must not send anyone)."""
     state = STATE_WORDS.get(order.state, order.state)
@@ -101,6 +104,8 @@ def slip_text(
     width = max(NARROWEST, width)
     rule, thin = "=" * width, "-" * width
     lines = [rule, *_heading(site_name, width), rule]
+    if order.voided:  # before anything else: this slip must not send anyone
+        lines += [*(_centre(line, width) for line in wrap_cells(VOID_BANNER, width)), rule]
     fields = slip_fields(order, tz)
     widest = max(cell_len(label) for label in [*(f[0] for f in fields), *HAND_LABELS]) + 2
     label_w = min(widest, width // 2)
@@ -209,6 +214,9 @@ def slip_pdf(order: OrderPublic, *, site_name: str, tz: tzinfo, printed_at: date
     doc.set_text_color(0, 0, 0)
     doc.set_font(FAMILY, "B", size=15)
     doc.cell(full, 9, f"{TITLE}   {order.number}", align="C", new_x="LMARGIN", new_y="NEXT")
+    if order.voided:  # under the title: this slip must not send anyone
+        doc.set_font(FAMILY, "B", size=12)
+        doc.cell(full, 7, VOID_BANNER, align="C", border=1, new_x="LMARGIN", new_y="NEXT")
     doc.ln(2)
 
     label_w = 36.0

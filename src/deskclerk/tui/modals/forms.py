@@ -18,18 +18,28 @@ if TYPE_CHECKING:
 _AHEAD = re.compile(r"^\+?\s*(\d+)\s*([mhd])$")
 
 
+DUE_FORMS = "16:00, +2h, +3d or a date and time, e.g. 2026-11-25 10:00"
+
+
 def parse_due(ctx: Context, text: str, label: str) -> datetime | None:
     """A deadline typed as `16:00`, `2026-11-25 10:00` or `+2h` / `4h` (from now)."""
+    from deskclerk.errors import InvalidInput
+    from deskclerk.timeparse import LAST_YEAR, parse_when
+
     text = text.strip()
     if not text:
         return None
     m = _AHEAD.match(text.lower())
     if m:
         unit = {"m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
-        return ctx.now() + timedelta(**{unit: int(m.group(1))})
-    from deskclerk.timeparse import parse_when
-
-    return parse_when(text, ctx.tz, ctx.now(), label)
+        try:
+            due = ctx.now() + timedelta(**{unit: min(int(m.group(1)), 10**7)})
+        except OverflowError:
+            due = None
+        if due is None or due.year > LAST_YEAR:
+            raise InvalidInput(f"The {label} {text!r} is too far ahead.", field=label)
+        return due
+    return parse_when(text, ctx.tz, ctx.now(), label, forms=DUE_FORMS)
 
 
 def category(value: str) -> str:
