@@ -160,3 +160,21 @@ def test_a_last_letter_or_digit_is_matched_whole(desk: Context) -> None:
     assert kinds(desk, "3-1") == []
     assert "call" in kinds(desk, "3-12") and "call" in kinds(desk, "3-1203")
     assert "call" in kinds(desk, "王")
+
+
+def test_an_order_is_found_through_the_call_it_was_written_up_from(
+    desk: Context, clock: FrozenClock
+) -> None:
+    from deskclerk.services import orders
+
+    call = search.search(desk, "kitchen", kinds=("call",))[0]
+    clock.advance(minutes=1)
+    order = orders.order_from_call(desk, call.id, clerk="Amy", category="plumbing")
+    # the resident's phone and name are in the call, not in the order's own text
+    for text in ("13800001234", "1234", "王芳"):
+        found = [(h.kind, h.id) for h in search.search(desk, text)]
+        assert ("order", order.id) in found and ("call", call.id) in found, (text, found)
+        assert found.count(("order", order.id)) == 1
+    assert search.search(desk, "1234", kinds=("order",)) == []  # only through its call
+    records.void(desk, "order", order.id, reason="entered twice", clerk="Amy")
+    assert ("order", order.id) not in [(h.kind, h.id) for h in search.search(desk, "1234")]

@@ -327,6 +327,21 @@ def _hits(conn: Connection | sa.orm.Session, kind: str, ids: list[int]) -> list[
     ]
 
 
+def _orders_of_calls(conn: Connection | sa.orm.Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """The work orders written up from the calls among `hits` that are not hits already."""
+    from deskclerk.services.tables import CALL
+
+    calls = [h.id for h in hits if h.kind == "call"]
+    if not calls:
+        return []
+    found = {h.id for h in hits if h.kind == "order"}
+    linked = conn.execute(
+        sa.select(CALL.c.order_id).where(CALL.c.id.in_(calls), CALL.c.order_id.is_not(None))
+    ).scalars()
+    more = sorted({i for i in linked if i not in found})
+    return _hits(conn, "order", more) if more else []
+
+
 def search(
     ctx: Context, text: str, limit: int = 50, kinds: Sequence[str] = REGISTERS
 ) -> list[SearchHit]:
@@ -335,7 +350,9 @@ def search(
 
     Finds a unit code (3-1203), a full phone number or its last 4 digits, a
     2-character Chinese name inside a longer one, and English words by their
-    beginning.  Voided records are left out.
+    beginning.  A work order is also found through the call it was written up
+    from (the resident's name or phone: "where is my repair?").  Voided records
+    are left out.
     """
     from deskclerk.db import session_scope
 
@@ -348,5 +365,7 @@ def search(
             ids = matching_ids(s, kind, text, limit)
             if ids:
                 hits.extend(_hits(s, kind, ids))
+        if "order" in kinds and "call" in kinds:
+            hits.extend(_orders_of_calls(s, hits))
     hits.sort(key=lambda h: (h.kind == "resident", h.at or _NEVER, h.id), reverse=True)
     return hits[:limit]
