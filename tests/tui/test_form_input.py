@@ -202,3 +202,31 @@ def test_a_deadline_typed_wrong_is_answered_with_the_forms_a_deadline_takes(
         with pytest.raises(InvalidInput, match="too far ahead"):
             parse_due(desk_ctx, far, "callback time")
     assert parse_due(desk_ctx, "+2h", "callback time") is not None
+
+
+async def test_closing_a_call_still_owed_a_callback_asks_first(desk_ctx: Any) -> None:
+    from deskclerk.services.calls import list_calls
+    from deskclerk.tui.modals.simple import ConfirmScreen
+
+    def states() -> dict[str, str]:
+        return {c.caller: c.state for c in list_calls(desk_ctx).items}
+
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")  # the newest call, "[/]": a complaint owed a callback
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Close call" in app.screen.question and "[/]" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert states()["[/]"] != "closed"
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert states()["[/]"] == "closed"
+        await pilot.press("down", "d")  # 王芳's call: nothing owed, closed at once
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert states()["王芳"] == "closed"

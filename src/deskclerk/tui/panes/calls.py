@@ -74,4 +74,21 @@ class CallsPane(RegisterPane):
 
             return close_call(ctx, call.id, clerk=clerk)
 
-        self.desk.perform("call", run, lambda c: f"Call {c.id} done.")
+        def close() -> None:
+            self.desk.perform("call", run, lambda c: f"Call {c.id} done.")
+
+        if call.callback_due is None or call.state == "closed" or call.voided:
+            close()  # nothing is owed (or the service says why it cannot close)
+            return
+        from deskclerk.tui.modals.simple import ConfirmScreen
+
+        ctx = getattr(self.app, "ctx", None)
+        due = f" (due {short_time(ctx, call.callback_due)})" if ctx is not None else ""
+        question = (  # shown as plain text: a caller's name is never read as markup
+            f"Close call {call.id} from {call.caller}? A callback is owed{due}; "
+            "a closed call cannot be reopened."
+        )
+        self.app.push_screen(
+            ConfirmScreen(question, yes="Close it", no="Keep it open"),
+            lambda yes: close() if yes else None,
+        )
