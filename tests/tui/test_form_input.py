@@ -230,3 +230,25 @@ async def test_closing_a_call_still_owed_a_callback_asks_first(desk_ctx: Any) ->
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert states()["王芳"] == "closed"
+
+
+async def test_the_dispatch_team_column_widens_on_a_wide_terminal(desk_ctx: Any) -> None:
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        pane = app.pane("dispatch")
+
+        def team_width() -> int:
+            return next(c.width for c in pane.table.ordered_columns if str(c.label) == "Team")
+
+        assert team_width() == 26
+        last = pane.table.ordered_columns[-1]
+        assert last.width >= 30  # the problem keeps at least its own width
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert team_width() == 10
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert team_width() == 26

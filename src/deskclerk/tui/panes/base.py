@@ -116,6 +116,7 @@ class RegisterPane(Vertical):
     TITLE: ClassVar[str] = ""
     KINDS: ClassVar[frozenset[str]] = frozenset()  # history entities that change this list
     COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = ()
+    WIDE: ClassVar[dict[str, int]] = {}  # label -> width when the terminal has room
     EMPTY: ClassVar[str] = ""
     # the time the list is ordered by (newest first, then id): a saved record can be put
     # at the top at once; None: the pane reloads to show it
@@ -160,16 +161,26 @@ class RegisterPane(Vertical):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Give the last (text) column whatever width the pane has left: no sideways scroll."""
+        """Give the last (text) column whatever width the pane has left: no sideways scroll.
+
+        On a wide terminal the columns named in WIDE first get their wide width, as
+        long as the last column keeps at least its own.
+        """
         table = self.table
         columns = table.ordered_columns
         if not columns or not self.size.width:
             return
         pad = 2 * table.cell_padding
-        fixed = sum(c.width + pad for c in columns[:-1])
-        width = max(8, self.size.width - fixed - pad - 2)  # 2: the vertical scrollbar
-        if columns[-1].width != width:
-            columns[-1].width = width
+        room = self.size.width - 2  # 2: the vertical scrollbar
+        declared = zip(self.COLUMNS[:-1], columns[:-1], strict=True)
+        base = [c.width if width is None else width for (_label, width), c in declared]
+        wide = [self.WIDE.get(spec[0], w) for spec, w in zip(self.COLUMNS, base, strict=False)]
+        if room - sum(w + pad for w in wide) - pad < (self.COLUMNS[-1][1] or 8):
+            wide = base
+        widths = [*wide, max(8, room - sum(w + pad for w in wide) - pad)]
+        if [c.width for c in columns] != widths:
+            for column, width in zip(columns, widths, strict=True):
+                column.width = width
             table._clear_caches()  # Textual has no public way to resize a column
             table._require_update_dimensions = True
             table.refresh()

@@ -48,6 +48,7 @@ class DispatchPane(RegisterPane):
         ("Team", 10),
         ("Problem", 30),
     )
+    WIDE: ClassVar[dict[str, int]] = {"Team": 26}  # "General repairs 综合维修班" in full
     EMPTY = "No work orders yet. Press F4 for a new one, or w on a call."
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "dispatch", "Dispatch", id="dispatch.dispatch"),
