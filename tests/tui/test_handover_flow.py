@@ -70,6 +70,9 @@ async def test_a_signs_b_acknowledges_and_the_status_bar_follows(desk_ctx: Any) 
         received = str(app.pane("handover").query_one("#received").render())
         assert f"Received: handover {waiting.id} from {CLERK}" in received
         assert "PENDING" in received and "□" in received  # unacknowledged, without colour
+        # the outgoing clerk's remark is the sheet's last item, but the first one shown
+        first_item = received.splitlines()[2]
+        assert "spare keys in drawer 2" in first_item, received
 
         await pilot.press("k")
         await settle(pilot)

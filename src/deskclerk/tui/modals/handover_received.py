@@ -99,7 +99,12 @@ class ReceivedSheet(Static):
             )
         else:
             text.append(f"✓ acknowledged by {sheet.incoming}", style="green")
-        shown = sorted(sheet.items, key=lambda i: i.acknowledged_at is not None)[: self.MAX_ITEMS]
+        # not yet taken first, and of those the outgoing clerk's own remarks first (keys,
+        # faults): on the sheet they come last, after every open record
+        order = sorted(
+            sheet.items, key=lambda i: (i.acknowledged_at is not None, i.section != "remarks")
+        )
+        shown = order[: self.MAX_ITEMS]
         for item in shown:
             text.append("\n")
             text.append_text(not_taken(item))
