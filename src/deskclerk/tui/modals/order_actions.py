@@ -335,7 +335,7 @@ def start_printing(node: DOMNode, what: str, write: Callable[[], list[Path]]) ->
         else:
             where = "\n".join(str(p) for p in paths)
             node.app.call_from_thread(
-                node.app.notify, f"{what} written to\n{where}", title="Printed", timeout=15
+                node.app.notify, f"{what} written to\n{where}", title="Printed", timeout=8
             )
 
     node.run_worker(run, thread=True, exit_on_error=False, group="print")
