@@ -63,6 +63,7 @@ def test_backup_and_check_of_a_missing_database(
 
 def test_check_passes_on_a_sound_database(desk: Desk) -> None:
     assert desk.ok("check").startswith("all good")
+    assert desk("check").stderr == ""  # no progress line when stderr is not a terminal
 
 
 def test_check_says_what_it_is_reading_on_a_terminal_then_clears_the_line(desk: Desk) -> None:

@@ -222,6 +222,7 @@ def test_a_voided_orders_slip_says_so(desk: Desk) -> None:
     assert slip.splitlines()[3].strip() == "*** 已作废 VOID: do not dispatch ***"  # under the title
     narrow = desk.ok("order", "slip", number, "-o", "-", "--width", "32")
     assert all(cell_len(line) <= 32 for line in narrow.splitlines())
+    assert "已作废 VOID: do not dispatch" in narrow.splitlines()[3]  # on one line
 
 
 def test_team_and_staff_names_may_not_differ_in_case_only(desk: Desk) -> None:

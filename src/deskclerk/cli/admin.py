@@ -172,25 +172,29 @@ def check(typer_ctx: typer.Context) -> None:
         if sys.stderr.isatty():
             print(f"\r\x1b[K{step}…", end="", file=sys.stderr, flush=True)
 
-    with ctx.engine.connect() as conn:
-        doing("Checking the file")
-        if is_sqlite(ctx.engine):
-            for (line,) in conn.exec_driver_sql("PRAGMA integrity_check").fetchall():
-                if line != "ok":
-                    problems.append(f"database file: {line}")
-            for table, rowid, parent, _ in conn.exec_driver_sql(
-                "PRAGMA foreign_key_check"
-            ).fetchall():
-                problems.append(f"{table} row {rowid}: points at a {parent} that does not exist")
-        entries = conn.exec_driver_sql("SELECT count(*) FROM audit").scalar() or 0
-    doing(f"Checking the history ({entries:,} entries)")
-    with session_scope(ctx.engine) as s:
-        problems.extend(verify_chain(s))
-    doing("Checking the signed handovers")
-    notices, changed = _handover_findings(ctx)
-    problems.extend(changed)
-    if sys.stderr.isatty():  # the progress line goes before the findings
-        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+    try:
+        with ctx.engine.connect() as conn:
+            doing("Checking the file")
+            if is_sqlite(ctx.engine):
+                for (line,) in conn.exec_driver_sql("PRAGMA integrity_check").fetchall():
+                    if line != "ok":
+                        problems.append(f"database file: {line}")
+                for table, rowid, parent, _ in conn.exec_driver_sql(
+                    "PRAGMA foreign_key_check"
+                ).fetchall():
+                    problems.append(
+                        f"{table} row {rowid}: points at a {parent} that does not exist"
+                    )
+            entries = conn.exec_driver_sql("SELECT count(*) FROM audit").scalar() or 0
+        doing(f"Checking the history ({entries:,} entries)")
+        with session_scope(ctx.engine) as s:
+            problems.extend(verify_chain(s))
+        doing("Checking the signed handovers")
+        notices, changed = _handover_findings(ctx)
+        problems.extend(changed)
+    finally:
+        if sys.stderr.isatty():  # the progress line goes before the findings (or an error)
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     for problem in problems:
         typer.echo(problem)
     if notices:

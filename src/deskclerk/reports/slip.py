@@ -105,7 +105,8 @@ def slip_text(
     rule, thin = "=" * width, "-" * width
     lines = [rule, *_heading(site_name, width), rule]
     if order.voided:  # before anything else: this slip must not send anyone
-        lines += [*(_centre(line, width) for line in wrap_cells(VOID_BANNER, width)), rule]
+        banner = VOID_BANNER if cell_len(VOID_BANNER) <= width else VOID_BANNER.strip("* ")
+        lines += [*(_centre(line, width) for line in wrap_cells(banner, width)), rule]
     fields = slip_fields(order, tz)
     widest = max(cell_len(label) for label in [*(f[0] for f in fields), *HAND_LABELS]) + 2
     label_w = min(widest, width // 2)

@@ -15,10 +15,10 @@ from deskclerk.tui.quickline import CATEGORIES, PRIORITIES, category_of
 if TYPE_CHECKING:
     from deskclerk.services.context import Context
 
-_AHEAD = re.compile(r"^\+?\s*(\d+)\s*([mhd])$")
+_AHEAD = re.compile(r"^\+?\s*(\d{1,9})\s*([mhd])$")
 
 
-DUE_FORMS = "16:00, +2h, +3d or a date and time, e.g. 2026-11-25 10:00"
+DUE_FORMS = "16:00, +2h, +3d or a date and time as YYYY-MM-DD HH:MM"
 
 
 def parse_due(ctx: Context, text: str, label: str) -> datetime | None:
@@ -150,8 +150,12 @@ class OrderForm(RecordForm):
         kind = values["category"].strip() or None
         team = values["team"].strip() or None
         unit = self.from_call.unit_code if self.from_call is not None else values["unit"]
-        if kind and not team and kind.lower() != self.kind_ok:  # a team named takes it
-            self._check_kind(ctx, kind.lower())
+        if kind and not team:  # a team named takes what it is given
+            from deskclerk import cleaning
+
+            cleaned = cleaning.clean_text(kind, "work category", max_length=30).lower()
+            if cleaned != self.kind_ok:  # as the service will store it
+                self._check_kind(ctx, cleaned)
         if self.answer == "attach" and self.same is not None and self.from_call is not None:
             return orders.attach_call(ctx, self.same.number, self.from_call.id, clerk=clerk)
         if self.answer != "create" and unit:

@@ -73,6 +73,9 @@ def write_sheet(ctx: Context, handover_id: int | None = None) -> list[Path]:
     ]
 
 
+REMARKS_FIRST = 2  # remarks shown ahead of the records, so five cannot hide them all
+
+
 class ReceivedSheet(Static):
     """At the top of the Handover pane: the sheet the clerk on duty received, items marked."""
 
@@ -99,11 +102,12 @@ class ReceivedSheet(Static):
             )
         else:
             text.append(f"✓ acknowledged by {sheet.incoming}", style="green")
-        # not yet taken first, and of those the outgoing clerk's own remarks first (keys,
-        # faults): on the sheet they come last, after every open record
-        order = sorted(
-            sheet.items, key=lambda i: (i.acknowledged_at is not None, i.section != "remarks")
-        )
+        # not yet taken first; of those up to two of the outgoing clerk's own remarks
+        # (keys, faults) lead: on the sheet they come last, after every open record
+        waiting = [i for i in sheet.items if i.acknowledged_at is None]
+        remarks = [i for i in waiting if i.section == "remarks"][:REMARKS_FIRST]
+        rest = [i for i in sheet.items if i not in remarks]
+        order = remarks + sorted(rest, key=lambda i: i.acknowledged_at is not None)
         shown = order[: self.MAX_ITEMS]
         for item in shown:
             text.append("\n")
@@ -112,7 +116,7 @@ class ReceivedSheet(Static):
             symbol, style = ATTENTION.get(item.attention, ("", ""))
             if symbol:
                 text.append(f"{symbol} ", style=style)
-            text.append(item.text)
+            text.append(item.text.split("\n", 1)[0])  # one line each: the box has 8
             if item.query:
                 text.append(f"  ? {item.query}", style="italic")
         if len(sheet.items) > len(shown):

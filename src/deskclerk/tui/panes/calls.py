@@ -77,8 +77,10 @@ class CallsPane(RegisterPane):
         def close() -> None:
             self.desk.perform("call", run, lambda c: f"Call {c.id} done.")
 
-        if call.callback_due is None or call.state == "closed" or call.voided:
-            close()  # nothing is owed (or the service says why it cannot close)
+        from deskclerk.services.call_public import WAITING
+
+        if call.callback_due is None or call.state not in WAITING or call.voided:
+            close()  # no callback is owed (or the service says why it cannot close)
             return
         from deskclerk.tui.modals.simple import ConfirmScreen
 
