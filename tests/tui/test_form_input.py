@@ -277,3 +277,28 @@ async def test_the_dispatch_team_column_widens_on_a_wide_terminal(desk_ctx: Any)
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
         assert team_width() == 26
+
+
+async def test_an_answer_about_an_open_order_holds_only_for_that_unit(desk_ctx: Any) -> None:
+    from deskclerk.services.orders import create_order
+    from deskclerk.tui.modals.simple import ChoiceScreen
+
+    create_order(desk_ctx, unit="0801", description="leak", clerk="Amy Chen", category="plumbing")
+    app = DeskApp(context=desk_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "f4")
+        form.field("unit").value = "0801"
+        form.field("description").value = "another leak"
+        form.field("category").value = "plumbing"
+        form.field("priority").value = "bogus"  # refused after the question is answered
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("c")  # create anyway
+        await settle(pilot)
+        assert app.screen is form and "priority" in str(form.query_one("#form-error").render())
+        form.field("unit").value = "3-1203"  # another unit with an open plumbing order
+        form.field("priority").value = "normal"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)  # asked again, not created unseen

@@ -120,6 +120,7 @@ class OrderForm(RecordForm):
         self.same: Any = None
         self.kind_ok = ""  # a work kind no team takes, kept knowingly
         self.asked = ""  # what the last question was about: "kind" or "same"
+        self.same_for: tuple[str, str] = ("", "")  # the (unit, kind) `answer` was given for
 
     def fields(self) -> list[Field]:
         call = self.from_call
@@ -156,12 +157,15 @@ class OrderForm(RecordForm):
             cleaned = cleaning.clean_text(kind, "work category", max_length=30).lower()
             if cleaned != self.kind_ok:  # as the service will store it
                 self._check_kind(ctx, cleaned)
+        about = (unit.strip().upper(), (kind or "general").strip().lower())
+        if self.answer and about != self.same_for:  # unit or kind changed since: ask again
+            self.answer = ""
         if self.answer == "attach" and self.same is not None and self.from_call is not None:
             return orders.attach_call(ctx, self.same.number, self.from_call.id, clerk=clerk)
         if self.answer != "create" and unit:
             same = orders.find_duplicate(ctx, unit, kind or "general")
             if same is not None:
-                self.same, self.asked = same, "same"
+                self.same, self.asked, self.same_for = same, "same", about
                 raise AskFirst(*duplicate_question(same, with_call=self.from_call is not None))
         if self.from_call is not None:
             return orders.order_from_call(
