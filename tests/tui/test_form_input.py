@@ -21,6 +21,13 @@ async def open_form(pilot: Any, key: str) -> Any:
     return pilot.app.screen
 
 
+async def save(pilot: Any, form: Any) -> str:
+    """Ctrl+S on `form`; what its error line says once the save is answered."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return str(form.query_one("#form-error").render())
+
+
 async def test_a_pasted_note_keeps_every_line_and_no_control_characters(desk_ctx: Any) -> None:
     app = DeskApp(context=desk_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -66,9 +73,7 @@ async def test_an_unknown_unit_puts_the_cursor_in_the_unit_field(desk_ctx: Any) 
         form.field("visitor").value = "张三"
         form.field("unit").value = "9-9999"
         form.field("badge").focus()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "9-9999" in str(form.query_one("#form-error").render())
+        assert "9-9999" in await save(pilot, form)
         assert app.focused is form.field("unit")
 
 
@@ -83,16 +88,12 @@ async def test_a_bad_phone_and_a_callback_before_the_call_put_the_cursor_there(
         form.field("matter").value = "tap"
         form.field("callback_due").value = "yesterday"
         form.field("category").focus()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "before the call came in" in str(form.query_one("#form-error").render())
+        assert "before the call came in" in await save(pilot, form)
         assert app.focused is form.field("callback_due")
         form.field("callback_due").value = ""
         form.field("phone").value = "abc"
         form.field("category").focus()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "not a phone number" in str(form.query_one("#form-error").render())
+        assert "not a phone number" in await save(pilot, form)
         assert app.focused is form.field("phone")
 
 

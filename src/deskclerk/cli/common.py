@@ -98,14 +98,19 @@ def database_url_of(ctx: typer.Context) -> str:
     return database_url(db_option(ctx) or settings.database)
 
 
-def database_files(ctx: typer.Context) -> set[Path]:
-    """The database file the command uses and SQLite's files beside it (resolved)."""
+def database_file(ctx: typer.Context) -> Path | None:
+    """The SQLite file the command would open (None for a server database), resolved."""
     from deskclerk.db import sqlite_path
 
     path = sqlite_path(database_url_of(ctx))
+    return None if path is None else path.expanduser().resolve()
+
+
+def database_files(ctx: typer.Context) -> set[Path]:
+    """The database file the command uses and SQLite's files beside it (resolved)."""
+    path = database_file(ctx)
     if path is None:
         return set()
-    path = path.expanduser().resolve()
     return {path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))}
 
 
@@ -138,9 +143,8 @@ def context(ctx: typer.Context, *, reading: bool = False) -> Context:
 
     if reading:
         from deskclerk.config import default_database_path
-        from deskclerk.db import sqlite_path
 
-        path = sqlite_path(database_url_of(ctx))
+        path = database_file(ctx)
         if path is not None and not path.exists() and path != default_database_path().resolve():
             raise fail(
                 f"there is no database at {path}: check the name (the desk, or a command "

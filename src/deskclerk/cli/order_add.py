@@ -117,13 +117,11 @@ def add(
 
 
 def _warn_if_unknown_kind(ctx: Context, order: OrderPublic) -> None:
-    """Warn (the order stands) when no team takes this kind of work: often a typo
-    ("plumbng"), which would send the job to the general team."""
-    from deskclerk.services.directory import list_teams
+    """Warn (the order stands) when no team takes this kind of work."""
+    from deskclerk.services.orders import kinds_taken_instead
 
-    teams = list_teams(ctx)
-    kinds = sorted({c for t in teams for c in t.categories})
-    if not kinds or order.category in kinds or order.category == "general":
+    kinds = kinds_taken_instead(ctx, order.category)
+    if not kinds:
         return
     typer.echo(
         f"warning: no team takes {order.category!r} work (teams take: {', '.join(kinds)}); "

@@ -40,10 +40,15 @@ class CallPublic:
     closed_at: datetime | None = None
 
 
+def callback_owed(state: str, callback_due: datetime | None) -> bool:
+    """Whether the caller is still owed a callback: one was promised and the call waits."""
+    return callback_due is not None and state in WAITING
+
+
 def attention(state: str, callback_due: datetime | None, now: datetime) -> str:
     """ "overdue" when a promised callback has passed and the call still waits,
     "callback due" when it falls due within two hours, else ""."""
-    if callback_due is None or state not in WAITING:
+    if callback_due is None or not callback_owed(state, callback_due):  # (None: for mypy)
         return ""
     if callback_due < now:
         return "overdue"

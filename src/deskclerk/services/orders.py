@@ -21,7 +21,7 @@ from deskclerk.errors import Conflict, InvalidInput, NotFound
 from deskclerk.models import CallState, OrderState, Priority
 from deskclerk.services import deadlines, history, search
 from deskclerk.services.context import Context
-from deskclerk.services.directory import TeamPublic, team_ref, unit_ref
+from deskclerk.services.directory import TeamPublic, list_teams, team_ref, unit_ref
 from deskclerk.services.order_endings import cancel, close, record_callback, reopen
 from deskclerk.services.order_lists import (
     callbacks_waiting,
@@ -70,6 +70,14 @@ def suggest_team(ctx: Context, unit: str, category: str) -> TeamPublic | None:
     with session_scope(ctx.engine) as s:
         ref = unit_ref(s, unit)
         return suggest_in(s, ref[0] if ref else None, parse_category(category))
+
+
+def kinds_taken_instead(ctx: Context, category: str) -> list[str]:
+    """The kinds of work the teams take, when none of them takes `category` (else []):
+    often a slip ("plumbng") that would send the job to the general team."""
+    kind = parse_category(category)
+    kinds = sorted({c for t in list_teams(ctx) for c in t.categories})
+    return [] if kind in kinds or kind == DEFAULT_CATEGORY else kinds
 
 
 # --- creating ----------------------------------------------------------------------------
@@ -332,6 +340,7 @@ __all__ = [
     "find_duplicate",
     "finish",
     "get_order",
+    "kinds_taken_instead",
     "list_orders",
     "order_events",
     "order_from_call",

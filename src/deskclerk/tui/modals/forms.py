@@ -152,11 +152,7 @@ class OrderForm(RecordForm):
         team = values["team"].strip() or None
         unit = self.from_call.unit_code if self.from_call is not None else values["unit"]
         if kind and not team:  # a team named takes what it is given
-            from deskclerk import cleaning
-
-            cleaned = cleaning.clean_text(kind, "work category", max_length=30).lower()
-            if cleaned != self.kind_ok:  # as the service will store it
-                self._check_kind(ctx, cleaned)
+            self._check_kind(ctx, orders.parse_category(kind))  # as the service stores it
         about = (unit.strip().upper(), (kind or "general").strip().lower())
         if self.answer and about != self.same_for:  # unit or kind changed since: ask again
             self.answer = ""
@@ -189,12 +185,11 @@ class OrderForm(RecordForm):
         )
 
     def _check_kind(self, ctx: Context, kind: str) -> None:
-        """Ask first about a work kind no team takes: often a slip ("plumbng") that would
-        send the job to the general team."""
-        from deskclerk.services.directory import list_teams
+        """Ask first about a work kind no team takes (unless kept knowingly already)."""
+        from deskclerk.services.orders import kinds_taken_instead
 
-        kinds = sorted({c for t in list_teams(ctx) for c in t.categories})
-        if kinds and kind not in kinds and kind != "general":
+        kinds = [] if kind == self.kind_ok else kinds_taken_instead(ctx, kind)
+        if kinds:
             self.asked = "kind"
             raise AskFirst(
                 f"No team takes {kind!r} work (teams take: {', '.join(kinds)}).",

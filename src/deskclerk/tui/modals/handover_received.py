@@ -104,10 +104,9 @@ class ReceivedSheet(Static):
             text.append(f"✓ acknowledged by {sheet.incoming}", style="green")
         # not yet taken first; of those up to two of the outgoing clerk's own remarks
         # (keys, faults) lead: on the sheet they come last, after every open record
-        waiting = [i for i in sheet.items if i.acknowledged_at is None]
-        remarks = [i for i in waiting if i.section == "remarks"][:REMARKS_FIRST]
-        rest = [i for i in sheet.items if i not in remarks]
-        order = remarks + sorted(rest, key=lambda i: i.acknowledged_at is not None)
+        lead = [i for i in sheet.items if i.acknowledged_at is None and i.section == "remarks"]
+        lead = lead[:REMARKS_FIRST]
+        order = sorted(sheet.items, key=lambda i: (i.acknowledged_at is not None, i not in lead))
         shown = order[: self.MAX_ITEMS]
         for item in shown:
             text.append("\n")

@@ -172,10 +172,10 @@ class RegisterPane(Vertical):
             return
         pad = 2 * table.cell_padding
         room = self.size.width - 2  # 2: the vertical scrollbar
-        declared = zip(self.COLUMNS[:-1], columns[:-1], strict=True)
-        base = [c.width if width is None else width for (_label, width), c in declared]
-        wide = [self.WIDE.get(spec[0], w) for spec, w in zip(self.COLUMNS, base, strict=False)]
-        if room - sum(w + pad for w in wide) - pad < (self.COLUMNS[-1][1] or 8):
+        *fixed, (_, last) = self.COLUMNS
+        base = [c.width if w is None else w for (_, w), c in zip(fixed, columns, strict=False)]
+        wide = [self.WIDE.get(label, w) for (label, _), w in zip(fixed, base, strict=True)]
+        if room - sum(w + pad for w in wide) - pad < (last or 8):
             wide = base
         widths = [*wide, max(8, room - sum(w + pad for w in wide) - pad)]
         if [c.width for c in columns] != widths:

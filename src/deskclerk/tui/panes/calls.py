@@ -77,9 +77,9 @@ class CallsPane(RegisterPane):
         def close() -> None:
             self.desk.perform("call", run, lambda c: f"Call {c.id} done.")
 
-        from deskclerk.services.call_public import WAITING
+        from deskclerk.services.call_public import callback_owed
 
-        if call.callback_due is None or call.state not in WAITING or call.voided:
+        if not callback_owed(call.state, call.callback_due) or call.voided:
             close()  # no callback is owed (or the service says why it cannot close)
             return
         from deskclerk.tui.modals.simple import ConfirmScreen
